@@ -1,0 +1,51 @@
+# Netwerkbord: `make run` to use it, `make test` to test it. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_PY := $(VENV)/.installed
+STAMP_JS := web/node_modules/.installed
+BUNDLE := web/static/dist/.built
+DATA_DIR ?= var
+
+.PHONY: run test lint fmt bench clean system-test-deps bundle
+
+run: $(STAMP_PY) $(BUNDLE)
+	@mkdir -p $(DATA_DIR)
+	$(BIN)/netwerkbord serve --data-dir $(DATA_DIR)
+
+test: $(STAMP_PY) $(BUNDLE) system-test-deps lint
+	$(BIN)/pytest
+
+lint: $(STAMP_PY)
+	$(BIN)/ruff check server shared_schema tests bench
+	$(BIN)/mypy
+
+fmt: $(STAMP_PY)
+	$(BIN)/ruff check --fix server shared_schema tests bench
+
+bench: $(STAMP_PY) $(BUNDLE)
+	$(BIN)/python -m bench
+
+$(STAMP_PY): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(STAMP_JS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+bundle: $(BUNDLE)
+
+$(BUNDLE): $(STAMP_JS) $(shell find web/src -type f 2>/dev/null) web/build.mjs
+	cd web && node build.mjs
+	@touch $@
+
+# What the browser and integration tests need from Debian: Chromium (driven by Playwright),
+# PostgreSQL and Redis servers (the tests start their own on loopback), Pango for PDFs.
+system-test-deps:
+	@bash scripts/install-system-deps
+
+clean:
+	rm -rf $(VENV) web/node_modules web/static/dist

@@ -1,0 +1,1 @@
+"""Netwerkbord server: the live board, its storage and its pages."""

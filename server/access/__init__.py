@@ -1,0 +1,1 @@
+"""Who may open which board, and as what."""

@@ -1,0 +1,49 @@
+"""Creating boards and granting access to them: shared by the CLI and the web API."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+
+from server.access.roles import Role
+from server.access.tokens import BoardGrant, TokenSigner, new_participant_id
+from server.errors import BoardNotFound
+from server.store import BoardRecord, Store
+from shared_schema import Language, new_board_update
+
+
+def new_board_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+async def create_board(store: Store, title: str, language: Language) -> BoardRecord:
+    title = title.strip()
+    if not title:
+        raise ValueError("A board needs a title.")
+    board = BoardRecord(
+        id=new_board_id(),
+        title=title,
+        language=language,
+        epoch=secrets.token_urlsafe(9),
+        status="open",
+        created_at=datetime.now(UTC),
+    )
+    await store.create_board(board, new_board_update(title, language))
+    return board
+
+
+async def grant_access(
+    store: Store, signer: TokenSigner, board_id: str, role: Role, name: str, ttl_seconds: int
+) -> str:
+    """A signed token for `board_id`, recorded as a participant so the log can name them."""
+    if await store.get_board(board_id) is None:
+        raise BoardNotFound(board_id)
+    if ttl_seconds <= 0:
+        raise ValueError("The time to live must be positive.")
+    expires_at = int(time.time()) + ttl_seconds
+    grant = BoardGrant(board_id, role, new_participant_id(), name, expires_at)
+    await store.add_participant(
+        grant.participant_id, board_id, role.value, name, datetime.fromtimestamp(expires_at, UTC)
+    )
+    return signer.issue(grant)

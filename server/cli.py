@@ -1,0 +1,109 @@
+"""The `netwerkbord` command: serve, create boards, issue tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from server.access.roles import Role
+from server.access.tokens import TokenSigner, load_secret_key
+from server.boards import create_board, grant_access
+from server.errors import BoardNotFound
+from server.settings import Settings, SettingsError
+from server.store.sqlite import SQLiteStore
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netwerkbord", description="A live, shared board for network meetings."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_data_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--data-dir", type=Path,
+                       help="where the data lives (default ./var, or NETWERKBORD_DATA_DIR)")
+        return p
+
+    serve = with_data_dir(commands.add_parser("serve", help="run the server"))
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+
+    board = commands.add_parser("board", help="manage boards")
+    board_commands = board.add_subparsers(dest="board_command", required=True)
+    create = with_data_dir(board_commands.add_parser("create", help="create a board"))
+    create.add_argument("--title", required=True)
+    create.add_argument("--language", choices=["nl", "en"], default="nl")
+
+    token = with_data_dir(commands.add_parser("token", help="print an access token"))
+    token.add_argument("board_id")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--name", default="")
+    token.add_argument("--ttl", type=int, help="seconds the token stays valid (default 12 h)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env().with_overrides(
+            data_dir=arguments.data_dir,
+            host=getattr(arguments, "host", None),
+            port=getattr(arguments, "port", None),
+        )
+    except SettingsError as error:
+        print(f"netwerkbord: {error}", file=sys.stderr)
+        return 2
+    if arguments.command == "serve":
+        return _serve(settings)
+    try:
+        return asyncio.run(_administer(arguments, settings))
+    except (BoardNotFound, ValueError) as error:
+        print(f"netwerkbord: {error}", file=sys.stderr)
+        return 1
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.logs import configure
+
+    configure(settings.log_level)
+    app = create_app(settings)
+    print(f"Netwerkbord is running at http://{settings.host}:{settings.port}/", flush=True)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws_max_size=settings.max_message_bytes,
+        ws_per_message_deflate=False,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
+    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    await store.open()
+    try:
+        if arguments.command == "board":
+            board = await create_board(store, arguments.title, arguments.language)
+            print(board.id)
+        else:
+            signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
+            ttl = arguments.ttl if arguments.ttl is not None else settings.default_token_ttl
+            name = arguments.name or arguments.role
+            print(await grant_access(store, signer, arguments.board_id, Role(arguments.role),
+                                     name, ttl))
+    finally:
+        await store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Settings, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PREFIX = "NETWERKBORD_"
+
+
+class SettingsError(Exception):
+    """A setting in the environment that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allowed_origins: tuple[str, ...] = ()
+    max_message_bytes: int = 1024 * 1024
+    messages_per_second: float = 100.0
+    message_burst: int = 300
+    send_queue_limit: int = 2048
+    room_idle_seconds: float = 30.0
+    compact_after_updates: int = 1000
+    secret_key: str | None = None
+    default_token_ttl: int = 12 * 3600
+    sqlite_synchronous: str = "NORMAL"
+    log_level: str = "info"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "netwerkbord.sqlite3"
+
+    def origins(self) -> frozenset[str]:
+        """Allowed WebSocket origins: the configured list, or the server's own address."""
+        if self.allowed_origins:
+            return frozenset(self.allowed_origins)
+        hosts = {self.host, "localhost", "127.0.0.1"}
+        return frozenset(f"{scheme}://{h}:{self.port}" for h in hosts for scheme in ("http", "https"))
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(PREFIX + name)
+            return value if value not in (None, "") else None
+
+        def number(name: str, default: float, kind: type[int] | type[float]) -> float:
+            raw = get(name)
+            if raw is None:
+                return default
+            try:
+                value = kind(raw)
+            except ValueError as error:
+                raise SettingsError(f"{PREFIX}{name} must be a number, not {raw!r}") from error
+            if value <= 0:
+                raise SettingsError(f"{PREFIX}{name} must be greater than zero")
+            return value
+
+        defaults = cls()
+        origins = get("ALLOWED_ORIGINS")
+        synchronous = (get("SQLITE_SYNCHRONOUS") or defaults.sqlite_synchronous).upper()
+        if synchronous not in ("NORMAL", "FULL"):
+            raise SettingsError(f"{PREFIX}SQLITE_SYNCHRONOUS must be NORMAL or FULL")
+        return cls(
+            data_dir=Path(get("DATA_DIR") or defaults.data_dir),
+            host=get("HOST") or defaults.host,
+            port=int(number("PORT", defaults.port, int)),
+            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip())
+            if origins
+            else (),
+            max_message_bytes=int(number("MAX_MESSAGE_BYTES", defaults.max_message_bytes, int)),
+            messages_per_second=number(
+                "MESSAGES_PER_SECOND", defaults.messages_per_second, float
+            ),
+            message_burst=int(number("MESSAGE_BURST", defaults.message_burst, int)),
+            send_queue_limit=int(number("SEND_QUEUE_LIMIT", defaults.send_queue_limit, int)),
+            room_idle_seconds=number("ROOM_IDLE_SECONDS", defaults.room_idle_seconds, float),
+            compact_after_updates=int(
+                number("COMPACT_AFTER_UPDATES", defaults.compact_after_updates, int)
+            ),
+            secret_key=get("SECRET_KEY"),
+            default_token_ttl=int(number("TOKEN_TTL", defaults.default_token_ttl, int)),
+            sqlite_synchronous=synchronous,
+            log_level=(get("LOG_LEVEL") or defaults.log_level).lower(),
+        )

@@ -1,0 +1,225 @@
+"""The embedded store: one SQLite file, one writer thread, group commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry
+from server.store.compaction import fold
+from server.store.migrate import migrate_sqlite
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SQLiteStore:
+    """Every call runs on one thread that owns the connection.
+
+    Appends that arrive while a commit is under way wait for the next commit together, so
+    many rooms share one transaction (group commit) and nothing is acknowledged early.
+    """
+
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+        self.path = path
+        self._synchronous = synchronous
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._connection: sqlite3.Connection | None = None
+        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[list[int]]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        await self._run(self._open_sync)
+
+    def _open_sync(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA busy_timeout = 10000")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        applied = migrate_sqlite(connection)
+        if applied:
+            log.info("database migrated", extra={"migrations": applied, "path": str(self.path)})
+        self._connection = connection
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
+        if self._connection is not None:
+            await self._run(self._connection.close)
+            self._connection = None
+        self._executor.shutdown(wait=True)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError("the store is not open")
+        return self._connection
+
+    async def _run(self, function: Callable[..., T], *args: object) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, function, *args)
+
+    async def create_board(self, board: BoardRecord, first_update: bytes) -> None:
+        await self._run(self._create_board_sync, board, first_update)
+
+    def _create_board_sync(self, board: BoardRecord, first_update: bytes) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO boards (id, title, language, epoch, status, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (board.id, board.title, board.language, board.epoch, board.status,
+                 board.created_at.isoformat()),
+            )
+            db.execute(
+                "INSERT INTO board_updates (board_id, data, author, created_at) "
+                "VALUES (?, ?, 'server', ?)",
+                (board.id, first_update, _now()),
+            )
+
+    async def get_board(self, board_id: str) -> BoardRecord | None:
+        row = await self._run(self._fetchone,
+            "SELECT id, title, language, epoch, status, created_at FROM boards WHERE id = ?",
+            (board_id,),
+        )
+        if row is None:
+            return None
+        return BoardRecord(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))
+
+    async def add_participant(
+        self, participant_id: str, board_id: str, role: str, name: str, expires_at: datetime
+    ) -> None:
+        await self._run(self._execute,
+            "INSERT INTO participants (id, board_id, role, name, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (participant_id, board_id, role, name, _now(), expires_at.isoformat()),
+        )
+
+    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._pending.append((entries, future))
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush(), name="sqlite-group-commit")
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                rows = [entry for entries, _ in batch for entry in entries]
+                try:
+                    ids = await self._run(self._append_sync, rows)
+                except Exception as error:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                start = 0
+                for entries, future in batch:
+                    if not future.done():
+                        future.set_result(ids[start : start + len(entries)])
+                    start += len(entries)
+        finally:
+            self._flusher = None
+
+    def _append_sync(self, rows: Sequence[LogEntry]) -> list[int]:
+        created = _now()
+        with self._transaction() as db:
+            return [
+                db.execute(
+                    "INSERT INTO board_updates (board_id, data, author, created_at) "
+                    "VALUES (?, ?, ?, ?) RETURNING id",
+                    (row.board_id, row.data, row.author, created),
+                ).fetchone()[0]
+                for row in rows
+            ]
+
+    async def load(self, board_id: str) -> BoardState:
+        return await self._run(self._load_sync, board_id)
+
+    def _load_sync(self, board_id: str) -> BoardState:
+        with self._transaction() as db:
+            return self._read_state(db, board_id)
+
+    @staticmethod
+    def _read_state(db: sqlite3.Connection, board_id: str) -> BoardState:
+        snapshot = db.execute(
+            "SELECT data, upto_id FROM board_snapshots WHERE board_id = ?", (board_id,)
+        ).fetchone()
+        rows = db.execute(
+            "SELECT id, data FROM board_updates WHERE board_id = ? ORDER BY id", (board_id,)
+        ).fetchall()
+        last_id = rows[-1][0] if rows else (snapshot[1] if snapshot else 0)
+        return BoardState(
+            snapshot=snapshot[0] if snapshot else None,
+            updates=[row[1] for row in rows],
+            last_id=last_id,
+        )
+
+    async def compact(self, board_id: str) -> CompactionResult | None:
+        return await self._run(self._compact_sync, board_id)
+
+    def _compact_sync(self, board_id: str) -> CompactionResult | None:
+        with self._transaction() as db:
+            state = self._read_state(db, board_id)
+            if not state.updates:
+                return None
+            previous = db.execute(
+                "SELECT updates_compacted FROM board_snapshots WHERE board_id = ?", (board_id,)
+            ).fetchone()
+            snapshot = fold(state.snapshot, state.updates)
+            total = (previous[0] if previous else 0) + len(state.updates)
+            db.execute(
+                "INSERT INTO board_snapshots (board_id, upto_id, data, updates_compacted, "
+                "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (board_id) DO UPDATE SET "
+                "upto_id = excluded.upto_id, data = excluded.data, "
+                "updates_compacted = excluded.updates_compacted, created_at = excluded.created_at",
+                (board_id, state.last_id, snapshot, total, _now()),
+            )
+            db.execute(
+                "DELETE FROM board_updates WHERE board_id = ? AND id <= ?",
+                (board_id, state.last_id),
+            )
+        return CompactionResult(board_id, state.last_id, len(state.updates), len(snapshot))
+
+    async def log_length(self, board_id: str) -> int:
+        row = await self._run(self._fetchone,
+            "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
+        )
+        return int(row[0]) if row else 0
+
+    def _fetchone(self, sql: str, params: Sequence[object]) -> tuple[object, ...] | None:
+        result: tuple[object, ...] | None = self._db.execute(sql, params).fetchone()
+        return result
+
+    def _execute(self, sql: str, params: Sequence[object]) -> None:
+        with self._transaction() as db:
+            db.execute(sql, params)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._db.execute("BEGIN IMMEDIATE")
+        return self._db
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

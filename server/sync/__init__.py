@@ -1,0 +1,1 @@
+"""The live board: Yjs sync and awareness over WebSockets."""

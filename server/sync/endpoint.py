@@ -1,0 +1,100 @@
+"""The WebSocket adapter: authenticate, join the room, pump messages, leave."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.websockets import WebSocket
+
+from server.access.tokens import BoardGrant, TokenSigner
+from server.errors import CloseCode, ConnectionClosed, InvalidToken
+from server.metrics import Metrics
+from server.settings import Settings
+from server.store import Store
+from server.sync.connection import Connection
+from server.store import BoardRecord
+from server.sync.room import Room
+from server.sync.rooms import Rooms
+
+log = logging.getLogger(__name__)
+
+
+class BoardEndpoint:
+    """`/ws/boards/{board_id}?token=...`: the Yjs sync and awareness protocol."""
+
+    def __init__(
+        self, settings: Settings, store: Store, rooms: Rooms, signer: TokenSigner,
+        metrics: Metrics,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._rooms = rooms
+        self._signer = signer
+        self._metrics = metrics
+        self._origins = settings.origins()
+
+    async def serve(self, websocket: WebSocket) -> None:
+        await websocket.accept()
+        board_id = websocket.path_params["board_id"]
+        try:
+            grant, board = await self._admit(websocket, board_id)
+        except ConnectionClosed as refusal:
+            self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
+            log.info("connection refused", extra={"board": board_id, "code": int(refusal.code),
+                     "reason": refusal.reason})
+            await websocket.close(refusal.code, refusal.reason)
+            return
+        connection = Connection(
+            websocket, grant, self._metrics,
+            queue_limit=self._settings.send_queue_limit,
+            messages_per_second=self._settings.messages_per_second,
+            burst=self._settings.message_burst,
+        )
+        room = await self._rooms.acquire(board)
+        connections = self._metrics.connections.labels(role=grant.role.value)
+        connections.inc()
+        connection.start()
+        log.info("joined", extra={"board": board_id, "participant": grant.participant_id,
+                 "role": grant.role.value})
+        try:
+            room.join(connection)
+            await self._pump(websocket, connection, room)
+        except ConnectionClosed as closing:
+            connection.close(closing)
+        finally:
+            room.leave(connection)
+            self._rooms.release(room)
+            connections.dec()
+            await connection.finish()
+            log.info("left", extra={"board": board_id, "participant": grant.participant_id})
+
+    async def _admit(self, websocket: WebSocket, board_id: str) -> tuple[BoardGrant, BoardRecord]:
+        origin = websocket.headers.get("origin")
+        if origin is not None and origin not in self._origins:
+            raise ConnectionClosed(CloseCode.ORIGIN_NOT_ALLOWED)
+        try:
+            grant = self._signer.verify(websocket.query_params.get("token", ""), board_id)
+        except InvalidToken as error:
+            raise ConnectionClosed(CloseCode.BAD_TOKEN) from error
+        board = await self._store.get_board(board_id)
+        if board is None:
+            raise ConnectionClosed(CloseCode.BOARD_NOT_FOUND)
+        epoch = websocket.query_params.get("epoch")
+        if epoch is not None and epoch != board.epoch:
+            raise ConnectionClosed(CloseCode.EPOCH_MISMATCH)
+        return grant, board
+
+    async def _pump(self, websocket: WebSocket, connection: Connection, room: Room) -> None:
+        limit = self._settings.max_message_bytes
+        while not connection.closed:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            data = message.get("bytes")
+            if data is None:
+                raise ConnectionClosed(CloseCode.MALFORMED_MESSAGE, "Expected binary data.")
+            self._metrics.bytes_in.inc(len(data))
+            if len(data) > limit:
+                raise ConnectionClosed(CloseCode.MESSAGE_TOO_BIG)
+            connection.take_message_allowance()
+            await room.receive(connection, data)

@@ -1,0 +1,317 @@
+"""A room: one open board in memory, its connections, and the update pipeline.
+
+Every update goes through the same steps, in order, one batch at a time:
+decode -> stage (schema) -> policy (role) -> store (durable) -> apply (live) -> broadcast.
+Nothing is broadcast, and nothing is applied to the live document, before it is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from pycrdt import Doc, Map
+
+from server import policy
+from server.access.roles import Role
+from server.errors import CloseCode, ConnectionClosed, UpdateRefused
+from server.metrics import Metrics
+from server.settings import Settings
+from server.store import BoardRecord, LogEntry, Store
+from server.sync import protocol
+from server.sync.connection import Connection
+from server.sync.presence import Presence
+from server.sync.staging import Staging
+from shared_schema import BoardSchema
+
+log = logging.getLogger(__name__)
+
+SERVER_AUTHOR = "server"
+_BATCH = 256
+
+
+class RoomState(Enum):
+    LOADING = "loading"
+    OPEN = "open"
+    CLOSING = "closing"
+    CLOSED = "closed"
+    FAILED = "failed"
+
+
+_TRANSITIONS = {
+    RoomState.LOADING: {RoomState.OPEN, RoomState.FAILED},
+    RoomState.OPEN: {RoomState.CLOSING, RoomState.FAILED},
+    RoomState.CLOSING: {RoomState.CLOSED, RoomState.FAILED},
+    RoomState.CLOSED: set(),
+    RoomState.FAILED: set(),
+}
+
+ServerChange = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class _Submission:
+    connection: Connection | None
+    update: bytes | None = None
+    server_change: ServerChange | None = None
+
+    @property
+    def is_stop(self) -> bool:
+        return self.update is None and self.server_change is None
+
+
+class Room:
+    def __init__(
+        self, board: BoardRecord, store: Store, schema: BoardSchema, settings: Settings,
+        metrics: Metrics,
+    ) -> None:
+        self.board = board
+        self._store = store
+        self._schema = schema
+        self._settings = settings
+        self._metrics = metrics
+        self.doc: Doc = Doc()
+        self._staging = Staging(schema)
+        self.members: set[Connection] = set()
+        self._presence: Presence[Connection] = Presence()
+        self._inbox: asyncio.Queue[_Submission] = asyncio.Queue(maxsize=4096)
+        self._worker: asyncio.Task[None] | None = None
+        self._compaction: asyncio.Task[None] | None = None
+        self._updates_since_compaction = 0
+        self.state = RoomState.LOADING
+        self.references = 0  # connections holding the room, counted by the registry
+
+    @property
+    def board_id(self) -> str:
+        return self.board.id
+
+    def _move_to(self, state: RoomState) -> None:
+        if state not in _TRANSITIONS[self.state]:
+            raise RuntimeError(f"room {self.board_id}: {self.state.value} -> {state.value}")
+        self.state = state
+
+    async def load(self) -> None:
+        started = time.perf_counter()
+        saved = await self._store.load(self.board_id)
+        updates = ([saved.snapshot] if saved.snapshot else []) + list(saved.updates)
+        for update in updates:
+            self.doc.apply_update(update)
+        self._staging.reset([self.doc.get_update()])
+        self._updates_since_compaction = len(saved.updates)
+        self._worker = asyncio.create_task(self._work(), name=f"room-{self.board_id}")
+        self._move_to(RoomState.OPEN)
+        self._metrics.room_load_seconds.observe(time.perf_counter() - started)
+        self._metrics.open_rooms.inc()
+        log.info("room opened", extra={"board": self.board_id, "updates": len(saved.updates),
+                 "seconds": round(time.perf_counter() - started, 4)})
+
+    # connections
+
+    def join(self, connection: Connection) -> None:
+        self.members.add(connection)
+        connection.send(protocol.sync_step1(self.doc.get_state()))
+        present = self._presence.present()
+        if present:
+            connection.send(protocol.awareness(present))
+        if not connection.grant.role.may_edit:
+            connection.send(protocol.permission_denied("read-only: you can watch this board"))
+        if connection.grant.role is not Role.VIEWER:
+            self._record_participant(connection)
+
+    def leave(self, connection: Connection) -> None:
+        self.members.discard(connection)
+        removals = self._presence.remove_owner(connection)
+        if removals:
+            self._broadcast(protocol.awareness(removals), exclude=connection)
+
+    async def receive(self, connection: Connection, data: bytes) -> None:
+        """Handle one message from `connection`; raises ConnectionClosed to close it."""
+        message = protocol.decode(data)
+        if isinstance(message, protocol.SyncStep1):
+            self._answer_step1(connection, message.state_vector)
+        elif isinstance(message, protocol.SyncUpdate):
+            await self._inbox.put(_Submission(connection, update=message.update))
+        elif isinstance(message, protocol.AwarenessUpdate):
+            if connection.grant.role.may_edit:
+                changed = self._presence.apply(connection, message.entries)
+                if changed:
+                    self._broadcast(protocol.awareness(changed), exclude=connection)
+        else:
+            connection.send(protocol.awareness(self._presence.present()))
+
+    def _answer_step1(self, connection: Connection, state_vector: bytes) -> None:
+        try:
+            missing = self.doc.get_update(state_vector)
+        except Exception as error:
+            raise ConnectionClosed(CloseCode.MALFORMED_MESSAGE, "Bad state vector.") from error
+        connection.send(protocol.sync_step2(missing))
+        # From here on this client gets every update applied to the live document.
+        connection.synced = True
+
+    def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
+        for member in self.members:
+            if member is not exclude and member.synced:
+                member.send(message)
+
+    def _record_participant(self, connection: Connection) -> None:
+        grant = connection.grant
+
+        def add(roots: dict[str, Any]) -> None:
+            participants = roots["participants"]
+            if grant.participant_id not in participants:
+                participants[grant.participant_id] = Map({
+                    "name": grant.name[:200],
+                    "role": grant.role.value,
+                    "joined": datetime.now(UTC).isoformat(timespec="seconds"),
+                })
+
+        self._inbox.put_nowait(_Submission(None, server_change=add))
+
+    # the pipeline
+
+    async def _work(self) -> None:
+        try:
+            stopping = False
+            while not stopping:
+                batch = [await self._inbox.get()]
+                while not self._inbox.empty() and len(batch) < _BATCH:
+                    batch.append(self._inbox.get_nowait())
+                stopping = any(s.is_stop for s in batch)
+                await self._process([s for s in batch if not s.is_stop])
+        except Exception:
+            log.exception("room failed", extra={"board": self.board_id})
+            self.fail()
+
+    async def _process(self, batch: list[_Submission]) -> None:
+        accepted: list[tuple[Connection | None, bytes, str]] = []
+        for submission in batch:
+            staged = self._stage(submission, accepted)
+            if staged is not None:
+                accepted.append(staged)
+        if not accepted:
+            return
+        started = time.perf_counter()
+        try:
+            await self._store.append(
+                [LogEntry(self.board_id, update, author) for _, update, author in accepted]
+            )
+        except Exception:
+            log.exception("store failed; updates not accepted", extra={"board": self.board_id})
+            self._staging.reset([self.doc.get_update()])
+            for connection, _, _ in accepted:
+                if connection is not None:
+                    connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
+            return
+        self._metrics.store_latency.observe(time.perf_counter() - started)
+        for connection, update, _ in accepted:
+            self.doc.apply_update(update)
+            self._broadcast(protocol.sync_update(update), exclude=connection)
+        self._metrics.updates_accepted.inc(len(accepted))
+        self._updates_since_compaction += len(accepted)
+        if self._updates_since_compaction >= self._settings.compact_after_updates:
+            self.start_compaction()
+
+    def _stage(
+        self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]
+    ) -> tuple[Connection | None, bytes, str] | None:
+        connection = submission.connection
+        if connection is not None and connection.closed:
+            return None  # later updates of a refused client build on what was refused
+        try:
+            if submission.server_change is not None:
+                update = self._server_update(submission.server_change)
+                return (None, update, SERVER_AUTHOR) if update else None
+            assert connection is not None and submission.update is not None
+            change = self._staging.stage(submission.update)
+            policy.check(connection.grant, change)
+        except ConnectionClosed as refusal:
+            self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+            self._refuse(connection, refusal)
+            return None
+        if change.is_empty:
+            return None
+        return connection, submission.update, connection.grant.participant_id
+
+    def _server_update(self, change: ServerChange) -> bytes | None:
+        doc = self._staging.doc
+        captured: list[bytes] = []
+        subscription = doc.observe(lambda event: captured.append(event.update))
+        try:
+            with doc.transaction(origin=SERVER_AUTHOR):
+                change(self._schema.roots_of(doc))
+        finally:
+            doc.unobserve(subscription)
+        return captured[0] if captured and captured[0] != b"\x00\x00" else None
+
+    def _refuse(self, connection: Connection | None, refusal: ConnectionClosed) -> None:
+        reason = "malformed" if refusal.code is CloseCode.MALFORMED_MESSAGE else "policy"
+        self._metrics.updates_refused.labels(reason=reason).inc()
+        if connection is None:
+            log.error("server change refused", extra={"board": self.board_id,
+                      "reason": refusal.reason})
+            return
+        grant = connection.grant
+        log.warning("update refused", extra={
+            "board": self.board_id, "participant": grant.participant_id,
+            "role": grant.role.value, "reason": refusal.reason,
+            "detail": getattr(refusal, "detail", None) or str(refusal.__cause__ or ""),
+        })
+        if isinstance(refusal, UpdateRefused):
+            connection.send(protocol.permission_denied(refusal.reason))
+        connection.close(refusal)
+
+    # compaction and shutdown
+
+    def start_compaction(self) -> None:
+        if self._compaction is None or self._compaction.done():
+            self._updates_since_compaction = 0
+            self._compaction = asyncio.create_task(self._compact(), name=f"compact-{self.board_id}")
+
+    async def _compact(self) -> None:
+        try:
+            result = await self._store.compact(self.board_id)
+        except Exception:
+            log.exception("compaction failed; the log is kept", extra={"board": self.board_id})
+            return
+        if result is not None:
+            self._metrics.compactions.inc()
+            log.info("log compacted", extra={"board": self.board_id,
+                     "updates": result.updates_compacted, "bytes": result.snapshot_bytes})
+
+    async def close(self, code: CloseCode = CloseCode.GOING_AWAY) -> None:
+        """Finish the pipeline, close every connection, compact the log."""
+        if self.state is not RoomState.OPEN:
+            return
+        self._move_to(RoomState.CLOSING)
+        for member in list(self.members):
+            member.close(ConnectionClosed(code))
+        await self._drain()
+        if self._compaction is not None:
+            await self._compaction
+        if self._updates_since_compaction:
+            await self._compact()
+        self._move_to(RoomState.CLOSED)
+        self._metrics.open_rooms.dec()
+
+    async def _drain(self) -> None:
+        """Let the worker finish everything submitted so far, then stop."""
+        if self._worker is None or self._worker.done():
+            return
+        await self._inbox.put(_Submission(None))
+        await self._worker
+
+    def fail(self) -> None:
+        if self.state in (RoomState.CLOSED, RoomState.FAILED):
+            return
+        was_open = self.state in (RoomState.OPEN, RoomState.CLOSING)
+        self.state = RoomState.FAILED
+        if was_open:
+            self._metrics.open_rooms.dec()
+        for member in list(self.members):
+            member.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))

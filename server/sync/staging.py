@@ -1,0 +1,135 @@
+"""The staging document: where an update is tried, inspected and judged before it counts.
+
+An update cannot be taken back once a Yjs document has integrated it, so every incoming
+update is first applied to a second copy of the board (the staging document). Its events say
+exactly what the update changes; the schema and the sender's role judge that. Only then is
+the update stored, applied to the live document and broadcast. After a refusal the staging
+document is rebuilt from the live one, so nothing of the refused update remains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, TextEvent, get_update
+
+from server.errors import MalformedMessage, UpdateRefused
+from shared_schema import BoardSchema, SchemaViolation
+
+try:  # the exception pyo3 raises when Rust code panics on hostile input
+    from pyo3_runtime import PanicException  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - the name only exists once pycrdt has loaded
+    PanicException = BaseException
+
+YEvent = ArrayEvent | MapEvent | TextEvent
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One place an update changed: a root, and the element of an array root if any."""
+
+    root: str
+    index: int | None
+    path: tuple[str | int, ...]
+    event: YEvent
+
+
+@dataclass
+class Change:
+    """What one update would change on the board."""
+
+    touches: list[Touch] = field(default_factory=list)
+    advances_state: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.touches and not self.advances_state
+
+    @property
+    def roots(self) -> set[str]:
+        return {touch.root for touch in self.touches}
+
+
+class Staging:
+    def __init__(self, schema: BoardSchema) -> None:
+        self._schema = schema
+        self.doc: Doc = Doc()
+        self._collecting: list[Touch] | None = None
+        self._observe(self.doc)
+
+    def reset(self, updates: Iterable[bytes]) -> None:
+        """Start again from the live state (and whatever was accepted since)."""
+        self.doc = Doc()
+        self._observe(self.doc)
+        for update in updates:
+            self.doc.apply_update(update)
+
+    def _observe(self, doc: Doc) -> None:
+        for name, root in self._schema.roots_of(doc).items():
+            root.observe_deep(lambda events, name=name: self._record(name, events))
+
+    def _record(self, root: str, events: list[YEvent]) -> None:
+        if self._collecting is None:
+            return
+        for event in events:
+            path = tuple(event.path)
+            index = path[0] if path and isinstance(path[0], int) else None
+            self._collecting.append(Touch(root, index, path, event))
+
+    def stage(self, update: bytes) -> Change:
+        """Apply `update` to the staging document and check it against the schema."""
+        before = self.doc.get_state()
+        change = Change()
+        self._collecting = change.touches
+        try:
+            self.doc.apply_update(update)
+        except (Exception, PanicException) as error:
+            raise MalformedMessage("The update could not be read.") from error
+        finally:
+            self._collecting = None
+        after = self.doc.get_state()
+        change.advances_state = after != before
+        if get_update(update, after)[0] != 0:
+            raise UpdateRefused("It builds on changes the board does not have.")
+        unknown = set(self.doc.keys()) - self._schema.root_names
+        if unknown:
+            raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
+        self._validate(change)
+        return change
+
+    def _validate(self, change: Change) -> None:
+        roots = self._schema.roots_of(self.doc)
+        checked: set[tuple[str, int | None]] = set()
+        try:
+            for touch in change.touches:
+                root = roots[touch.root]
+                if not self._schema.is_array_root(touch.root):
+                    if (touch.root, None) not in checked:
+                        self._schema.validate_root(touch.root, root)
+                        checked.add((touch.root, None))
+                    continue
+                for index in self._touched_indices(touch, root):
+                    if (touch.root, index) not in checked:
+                        self._schema.validate_item(touch.root, index, root[index])
+                        checked.add((touch.root, index))
+        except SchemaViolation as violation:
+            raise UpdateRefused(f"Not a valid board ({violation.where}).") from violation
+
+    @staticmethod
+    def _touched_indices(touch: Touch, root: Array[Any] | Map[Any]) -> list[int]:
+        if touch.index is not None:
+            return [touch.index] if touch.index < len(root) else []
+        if touch.path:
+            return []
+        indices = []
+        position = 0
+        for step in touch.event.delta if isinstance(touch.event, ArrayEvent) else []:
+            if "retain" in step:
+                position += step["retain"]
+            elif "insert" in step:
+                inserted = len(step["insert"])
+                indices += range(position, position + inserted)
+                position += inserted
+        return indices

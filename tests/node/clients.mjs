@@ -1,0 +1,151 @@
+// Real Yjs clients (yjs + y-websocket, unmodified) driven by the Python tests over stdio.
+// One JSON request a line in, one JSON reply a line out: {id, ok, result | error}.
+import { createInterface } from 'node:readline'
+import { Y, WebsocketProvider, WebSocket } from './yjs.mjs'
+
+const clients = new Map()
+
+function client (name) {
+  const c = clients.get(name)
+  if (!c) throw new Error(`no client ${name}`)
+  return c
+}
+
+function until (c, predicate, timeout, what) {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      let value
+      try { value = predicate() } catch (e) { return }
+      if (value !== undefined && value !== false) { done(); resolve(value) }
+    }
+    const done = () => { c.doc.off('update', check); clearTimeout(timer); clearInterval(poll) }
+    const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${what}`)) }, timeout)
+    // updates drive the check; the interval catches changes that are not document updates
+    // (connection status, close events)
+    const poll = setInterval(check, 20)
+    c.doc.on('update', check)
+    check()
+  })
+}
+
+const ops = {
+  connect ({ name, url, board, token, params = {}, wait = true, timeout = 10000 }) {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(url, board, doc, {
+      params: { token, ...params },
+      WebSocketPolyfill: WebSocket,
+      disableBc: true
+    })
+    const c = { doc, provider, closes: [], statuses: [] }
+    provider.on('connection-close', (event) => {
+      if (event) c.closes.push({ code: event.code, reason: event.reason })
+    })
+    provider.on('status', ({ status }) => c.statuses.push(status))
+    clients.set(name, c)
+    if (!wait) return null
+    return until(c, () => provider.synced || (c.closes.length > 0 && { closed: c.closes[0] }),
+      timeout, `${name} to sync`).then((v) => v === true ? { synced: true } : v)
+  },
+
+  add ({ name, part, item, textFields = ['text'] }) {
+    const { doc } = client(name)
+    const map = new Y.Map()
+    for (const [key, value] of Object.entries(item)) {
+      map.set(key, textFields.includes(key) ? new Y.Text(value) : value)
+    }
+    doc.getArray(part).push([map])
+    return doc.getArray(part).length
+  },
+
+  type ({ name, part, index, field = 'text', position = -1, text }) {
+    const ytext = client(name).doc.getArray(part).get(index).get(field)
+    ytext.insert(position < 0 ? ytext.length : position, text)
+    return ytext.toString()
+  },
+
+  remove ({ name, part, index }) {
+    client(name).doc.getArray(part).delete(index, 1)
+    return null
+  },
+
+  set ({ name, map, key, value }) {
+    client(name).doc.getMap(map).set(key, value)
+    return null
+  },
+
+  rate ({ name, scale = 'safety', participant, value }) {
+    client(name).doc.getMap('scales').get(scale).get('ratings').set(participant, value)
+    return null
+  },
+
+  json ({ name }) {
+    const { doc } = client(name)
+    const parts = ['meta', 'participants', 'scales']
+    const out = {}
+    for (const part of parts) out[part] = doc.getMap(part).toJSON()
+    for (const part of ['worries', 'working_well', 'next_steps', 'danger_statements',
+      'safety_goals', 'bottom_lines', 'plan', 'network']) out[part] = doc.getArray(part).toJSON()
+    return out
+  },
+
+  wait_length ({ name, part, length, timeout = 10000 }) {
+    const c = client(name)
+    return until(c, () => c.doc.getArray(part).length === length, timeout,
+      `${name}: ${part} to have ${length} items`)
+  },
+
+  wait_text ({ name, part, index, field = 'text', includes, timeout = 10000 }) {
+    const c = client(name)
+    return until(c, () => {
+      const item = c.doc.getArray(part).get(index)
+      return item && item.get(field).toString().includes(includes)
+    }, timeout, `${name}: "${includes}" in ${part}[${index}]`)
+  },
+
+  wait_closed ({ name, timeout = 10000 }) {
+    const c = client(name)
+    return until(c, () => c.closes.length > 0 && c.closes[c.closes.length - 1], timeout,
+      `${name} to be closed`)
+  },
+
+  wait_synced ({ name, timeout = 10000 }) {
+    const c = client(name)
+    return until(c, () => c.provider.synced, timeout, `${name} to sync again`)
+  },
+
+  closes ({ name }) { return client(name).closes },
+
+  state ({ name }) { return Buffer.from(Y.encodeStateAsUpdate(client(name).doc)).toString('base64') },
+
+  state_vector ({ name }) {
+    return Buffer.from(Y.encodeStateVector(client(name).doc)).toString('base64')
+  },
+
+  awareness ({ name, state }) {
+    const { provider } = client(name)
+    if (state !== undefined) provider.awareness.setLocalState(state)
+    return [...provider.awareness.getStates().entries()].map(([id, s]) => ({ id, state: s }))
+  },
+
+  disconnect ({ name }) {
+    const c = client(name)
+    c.provider.destroy()
+    clients.delete(name)
+    return null
+  }
+}
+
+const lines = createInterface({ input: process.stdin })
+lines.on('line', async (line) => {
+  const request = JSON.parse(line)
+  try {
+    const result = await ops[request.op](request)
+    process.stdout.write(JSON.stringify({ id: request.id, ok: true, result: result ?? null }) + '\n')
+  } catch (error) {
+    process.stdout.write(JSON.stringify({ id: request.id, ok: false, error: String(error.message || error) }) + '\n')
+  }
+})
+lines.on('close', () => {
+  for (const c of clients.values()) c.provider.destroy()
+  process.exit(0)
+})
