@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from server.access.tokens import TokenSigner, load_secret_key
 from server.metrics import Metrics
+from server.pages import page_routes
 from server.security import SecurityHeaders
 from server.settings import Settings
 from server.store.sqlite import SQLiteStore
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute(
             "/ws/boards/{board_id}", BoardEndpoint(settings, store, rooms, signer, metrics).serve
         ),
+        *page_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(SecurityHeaders)
