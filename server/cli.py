@@ -8,10 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import uvicorn
+
 from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
+from server.app import create_app
 from server.boards import create_board, grant_access
 from server.errors import BoardNotFound
+from server.logs import configure
 from server.settings import Settings, SettingsError
 from server.store.sqlite import SQLiteStore
 
@@ -66,11 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    import uvicorn
-
-    from server.app import create_app
-    from server.logs import configure
-
     configure(settings.log_level)
     app = create_app(settings)
     print(f"Netwerkbord is running at http://{settings.host}:{settings.port}/", flush=True)

@@ -12,7 +12,7 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
 def templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=WEB_DIR / "templates", autoescape=True)
+    return Jinja2Templates(directory=WEB_DIR / "templates")
 
 
 def page_routes() -> list[BaseRoute]:

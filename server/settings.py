@@ -41,7 +41,8 @@ class Settings:
         if self.allowed_origins:
             return frozenset(self.allowed_origins)
         hosts = {self.host, "localhost", "127.0.0.1"}
-        return frozenset(f"{scheme}://{h}:{self.port}" for h in hosts for scheme in ("http", "https"))
+        schemes = ("http", "https")
+        return frozenset(f"{scheme}://{h}:{self.port}" for h in hosts for scheme in schemes)
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]

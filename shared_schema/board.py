@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -76,11 +75,11 @@ class BoardSchema:
     def is_array_root(self, name: str) -> bool:
         return name in self._item_validators
 
-    def roots_of(self, doc: Doc) -> dict[str, Array[Any] | Map[Any]]:
+    def roots_of(self, doc: Doc[Any]) -> dict[str, Array[Any] | Map[Any]]:
         """The document's known root types, typed as the schema says."""
         return {name: doc.get(name, type=self.root_type(name)) for name in self._roots}
 
-    def validate_document(self, doc: Doc) -> None:
+    def validate_document(self, doc: Doc[Any]) -> None:
         """Check a whole document: names and shared types of every root, then the content."""
         unknown = set(doc.keys()) - self.root_names
         if unknown:
@@ -165,25 +164,23 @@ def board_schema() -> BoardSchema:
     return BoardSchema(json.loads(text))
 
 
-def new_board_update(title: str, language: Language, *, created: datetime | None = None) -> bytes:
+def new_board_update(title: str, language: Language) -> bytes:
     """The first update of a new board: meta and the safety scale, in the board's language."""
     if language not in SAFETY_SCALE_WORDING:
         raise ValueError(f"language must be one of {sorted(SAFETY_SCALE_WORDING)}")
-    created = created or datetime.now(UTC)
-    doc: Doc = Doc()
+    doc: Doc[Any] = Doc()
     schema = board_schema()
-    roots = schema.roots_of(doc)
+    meta = doc.get("meta", type=Map)
+    scales = doc.get("scales", type=Map)
     with doc.transaction(origin="server"):
-        meta = roots["meta"]
         meta["title"] = title
         meta["language"] = language
         meta["status"] = "open"
         meta["schema_version"] = SCHEMA_VERSION
         meta["locked"] = False
         wording = SAFETY_SCALE_WORDING[language]
-        roots["scales"]["safety"] = Map(
+        scales["safety"] = Map(
             {**wording, "order": 0, "ratings": Map()}
         )
     schema.validate_document(doc)
-    del created
     return doc.get_update()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pycrdt import Doc, get_update
 
@@ -15,7 +16,7 @@ class CompactionRefused(Exception):
 
 def fold(snapshot: bytes | None, updates: Sequence[bytes]) -> bytes:
     """The state of `snapshot` plus `updates`, as one update; raises if any would be lost."""
-    doc: Doc = Doc()
+    doc: Doc[Any] = Doc()
     for update in ([snapshot] if snapshot else []) + list(updates):
         doc.apply_update(update)
     state_vector = doc.get_state()
@@ -23,12 +24,12 @@ def fold(snapshot: bytes | None, updates: Sequence[bytes]) -> bytes:
         if get_update(update, state_vector)[0] != 0:
             raise CompactionRefused("an update in the log is not integrated (missing history)")
     state = doc.get_update()
-    check: Doc = Doc()
+    check: Doc[Any] = Doc()
     check.apply_update(state)
     if check.get_state() != state_vector or _rendering(check) != _rendering(doc):
         raise CompactionRefused("the compacted state differs from the log")
     return state
 
 
-def _rendering(doc: Doc) -> dict[str, object]:
+def _rendering(doc: Doc[Any]) -> dict[str, object]:
     return {name: root.to_py() for name, root in board_schema().roots_of(doc).items()}

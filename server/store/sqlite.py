@@ -95,7 +95,9 @@ class SQLiteStore:
         )
         if row is None:
             return None
-        return BoardRecord(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))
+        board_id, title, language, epoch, status, created_at = (str(value) for value in row)
+        return BoardRecord(board_id, title, language, epoch, status,
+                           datetime.fromisoformat(created_at))
 
     async def add_participant(
         self, participant_id: str, board_id: str, role: str, name: str, expires_at: datetime
@@ -197,7 +199,7 @@ class SQLiteStore:
         row = await self._run(self._fetchone,
             "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
         )
-        return int(row[0]) if row else 0
+        return int(str(row[0])) if row else 0
 
     def _fetchone(self, sql: str, params: Sequence[object]) -> tuple[object, ...] | None:
         result: tuple[object, ...] | None = self._db.execute(sql, params).fetchone()

@@ -14,6 +14,7 @@ from server.errors import CloseCode, ConnectionClosed
 from server.metrics import Metrics
 
 log = logging.getLogger(__name__)
+_CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 class Connection:
@@ -62,7 +63,7 @@ class Connection:
         self._wakeup.set()
 
     def close(self, reason: ConnectionClosed) -> None:
-        """Close after what is already queued; later messages are dropped."""
+        """Close with `reason`; whatever is still queued is dropped."""
         if self._closing is not None:
             return
         self._closing = reason
@@ -72,7 +73,8 @@ class Connection:
     def take_message_allowance(self) -> None:
         """A token bucket: a burst is fine, a flood closes the connection."""
         now = time.monotonic()
-        self._allowance = min(self._burst, self._allowance + (now - self._last_message) * self._rate)
+        refill = (now - self._last_message) * self._rate
+        self._allowance = min(self._burst, self._allowance + refill)
         self._last_message = now
         if self._allowance < 1:
             raise ConnectionClosed(CloseCode.TOO_MANY_MESSAGES)
@@ -95,14 +97,14 @@ class Connection:
             log.debug("send failed", extra={"error": str(error)})
             self._closing = self._closing or ConnectionClosed(CloseCode.GOING_AWAY)
 
-    async def finish(self, timeout: float = 5.0) -> None:
-        """Let the sender deliver the close frame, then stop it."""
+    async def finish(self) -> None:
+        """Let the sender deliver the close frame (for a few seconds at most), then stop it."""
         if self._sender is None:
             return
         if self._closing is None:
             self._closing = ConnectionClosed(CloseCode.NORMAL)
             self._wakeup.set()
         try:
-            await asyncio.wait_for(asyncio.shield(self._sender), timeout)
+            await asyncio.wait_for(asyncio.shield(self._sender), _CLOSE_TIMEOUT_SECONDS)
         except TimeoutError:
             self._sender.cancel()

@@ -76,7 +76,7 @@ class Room:
         self._schema = schema
         self._settings = settings
         self._metrics = metrics
-        self.doc: Doc = Doc()
+        self.doc: Doc[Any] = Doc()
         self._staging = Staging(schema)
         self.members: set[Connection] = set()
         self._presence: Presence[Connection] = Presence()

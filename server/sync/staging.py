@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, TextEvent, get_update
+from pycrdt import Array, ArrayEvent, Doc, MapEvent, TextEvent, get_update
 
 from server.errors import MalformedMessage, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
@@ -55,7 +56,7 @@ class Change:
 class Staging:
     def __init__(self, schema: BoardSchema) -> None:
         self._schema = schema
-        self.doc: Doc = Doc()
+        self.doc: Doc[Any] = Doc()
         self._collecting: list[Touch] | None = None
         self._observe(self.doc)
 
@@ -66,15 +67,15 @@ class Staging:
         for update in updates:
             self.doc.apply_update(update)
 
-    def _observe(self, doc: Doc) -> None:
+    def _observe(self, doc: Doc[Any]) -> None:
         for name, root in self._schema.roots_of(doc).items():
-            root.observe_deep(lambda events, name=name: self._record(name, events))
+            root.observe_deep(partial(self._record, name))
 
     def _record(self, root: str, events: list[YEvent]) -> None:
         if self._collecting is None:
             return
         for event in events:
-            path = tuple(event.path)
+            path = tuple(getattr(event, "path", ()))
             index = path[0] if path and isinstance(path[0], int) else None
             self._collecting.append(Touch(root, index, path, event))
 
@@ -110,6 +111,7 @@ class Staging:
                         self._schema.validate_root(touch.root, root)
                         checked.add((touch.root, None))
                     continue
+                assert isinstance(root, Array)
                 for index in self._touched_indices(touch, root):
                     if (touch.root, index) not in checked:
                         self._schema.validate_item(touch.root, index, root[index])
@@ -118,14 +120,15 @@ class Staging:
             raise UpdateRefused(f"Not a valid board ({violation.where}).") from violation
 
     @staticmethod
-    def _touched_indices(touch: Touch, root: Array[Any] | Map[Any]) -> list[int]:
+    def _touched_indices(touch: Touch, root: Array[Any]) -> list[int]:
         if touch.index is not None:
             return [touch.index] if touch.index < len(root) else []
         if touch.path:
             return []
-        indices = []
+        indices: list[int] = []
         position = 0
-        for step in touch.event.delta if isinstance(touch.event, ArrayEvent) else []:
+        delta = getattr(touch.event, "delta", []) if isinstance(touch.event, ArrayEvent) else []
+        for step in delta:
             if "retain" in step:
                 position += step["retain"]
             elif "insert" in step:

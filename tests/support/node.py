@@ -57,7 +57,8 @@ class NodeClients:
         request_id = next(self._ids)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting[request_id] = future
-        self._process.stdin.write((json.dumps({"id": request_id, "op": op, **arguments}) + "\n").encode())
+        line = json.dumps({"id": request_id, "op": op, **arguments}) + "\n"
+        self._process.stdin.write(line.encode())
         await self._process.stdin.drain()
         return await asyncio.wait_for(future, 60)
 
