@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
 _STANDARD |= {"message", "asctime", "taskName", "color_message"}
+
+
+_SECRET_PARAMETER = re.compile(r"(token=)[^&\s\"']+")
+
+
+class RedactTokens(logging.Filter):
+    """Servers and proxies log request lines; a token in one would open the board to any
+    reader of the log. Ours are cut out of every message before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "token=" in message:
+            record.msg = _SECRET_PARAMETER.sub(r"\1[redacted]", message)
+            record.args = None
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,6 +45,7 @@ class JsonFormatter(logging.Formatter):
 def configure(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -7,6 +7,7 @@ from typing import Any
 
 from pycrdt import Doc, get_update
 
+from server.crdt import decode_state_vector
 from shared_schema import board_schema
 
 
@@ -26,7 +27,8 @@ def fold(snapshot: bytes | None, updates: Sequence[bytes]) -> bytes:
     state = doc.get_update()
     check: Doc[Any] = Doc()
     check.apply_update(state)
-    if check.get_state() != state_vector or _rendering(check) != _rendering(doc):
+    same_state = decode_state_vector(check.get_state()) == decode_state_vector(state_vector)
+    if not same_state or _rendering(check) != _rendering(doc):
         raise CompactionRefused("the compacted state differs from the log")
     return state
 

@@ -12,9 +12,12 @@ from starlette.websockets import WebSocket, WebSocketState
 from server.access.tokens import BoardGrant
 from server.errors import CloseCode, ConnectionClosed
 from server.metrics import Metrics
+from server.sync import protocol
 
 log = logging.getLogger(__name__)
 _CLOSE_TIMEOUT_SECONDS = 5.0
+HEARTBEAT_SECONDS = 15.0
+HEARTBEAT = protocol.awareness([])  # an awareness update about nobody
 
 
 class Connection:
@@ -84,7 +87,11 @@ class Connection:
         websocket = self.websocket
         try:
             while True:
-                await self._wakeup.wait()
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    # y-websocket drops a connection that has heard nothing for 30 s.
+                    self._outbox.append(HEARTBEAT)
                 self._wakeup.clear()
                 while self._outbox and self._closing is None:
                     await websocket.send_bytes(self._outbox.popleft())

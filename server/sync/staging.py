@@ -16,6 +16,7 @@ from typing import Any
 
 from pycrdt import Array, ArrayEvent, Doc, MapEvent, TextEvent, get_update
 
+from server.crdt import decode_state_vector
 from server.errors import MalformedMessage, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
@@ -91,7 +92,7 @@ class Staging:
         finally:
             self._collecting = None
         after = self.doc.get_state()
-        change.advances_state = after != before
+        change.advances_state = decode_state_vector(after) != decode_state_vector(before)
         if get_update(update, after)[0] != 0:
             raise UpdateRefused("It builds on changes the board does not have.")
         unknown = set(self.doc.keys()) - self._schema.root_names

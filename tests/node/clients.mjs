@@ -113,6 +113,35 @@ const ops = {
     return until(c, () => c.provider.synced, timeout, `${name} to sync again`)
   },
 
+  // Types `count` characters, one every `interval` ms, in the background.
+  storm ({ name, part, index, field = 'text', count, interval = 5, char = 'x' }) {
+    const c = client(name)
+    let typed = 0
+    c.storm = setInterval(() => {
+      const ytext = c.doc.getArray(part).get(index).get(field)
+      ytext.insert(ytext.length, char)
+      if (++typed >= count) clearInterval(c.storm)
+    }, interval)
+    return null
+  },
+
+  stop_storm ({ name }) {
+    clearInterval(client(name).storm)
+    return null
+  },
+
+  wait_text_length ({ name, part, index, field = 'text', length, timeout = 10000 }) {
+    const c = client(name)
+    return until(c, () => {
+      const item = c.doc.getArray(part).get(index)
+      return item && item.get(field).length >= length && item.get(field).length
+    }, timeout, `${name}: ${part}[${index}] to reach ${length} characters`)
+  },
+
+  texts ({ name, part, field = 'text' }) {
+    return client(name).doc.getArray(part).toArray().map((item) => item.get(field).toString())
+  },
+
   closes ({ name }) { return client(name).closes },
 
   state ({ name }) { return Buffer.from(Y.encodeStateAsUpdate(client(name).doc)).toString('base64') },
@@ -129,6 +158,7 @@ const ops = {
 
   disconnect ({ name }) {
     const c = client(name)
+    clearInterval(c.storm)
     c.provider.destroy()
     clients.delete(name)
     return null

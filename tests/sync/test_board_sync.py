@@ -10,11 +10,7 @@ from pycrdt import Doc
 from shared_schema import board_schema
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
-
-
-def card(card_id: str, text: str, kind: str = "harm", author: str = "p") -> dict[str, object]:
-    return {"id": card_id, "text": text, "kind": kind, "author": author,
-            "created": "2026-11-23T10:00:00Z"}
+from tests.sync.helpers import card
 
 
 async def test_relatives_edit_one_board_and_converge(

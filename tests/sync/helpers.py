@@ -1,0 +1,18 @@
+"""Small builders the sync tests share."""
+
+from __future__ import annotations
+
+import httpx
+
+
+def card(card_id: str, text: str, kind: str = "harm", author: str = "p") -> dict[str, object]:
+    return {"id": card_id, "text": text, "kind": kind, "author": author,
+            "created": "2026-11-23T10:00:00Z"}
+
+
+async def health(http_url: str) -> dict[str, object]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{http_url}/healthz")
+        response.raise_for_status()
+        result: dict[str, object] = response.json()
+        return result
