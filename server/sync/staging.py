@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from pycrdt import Array, ArrayEvent, Doc, MapEvent, TextEvent, get_update
+from pycrdt import Array, ArrayEvent, Doc, MapEvent, Subscription, TextEvent, get_update
 
 from server.crdt import decode_state_vector
 from server.errors import MalformedMessage, UpdateRefused
@@ -59,6 +59,7 @@ class Staging:
         self._schema = schema
         self.doc: Doc[Any] = Doc()
         self._collecting: list[Touch] | None = None
+        self._subscriptions: list[Subscription] = []
         self._observe(self.doc)
 
     def reset(self, updates: Iterable[bytes]) -> None:
@@ -69,8 +70,11 @@ class Staging:
             self.doc.apply_update(update)
 
     def _observe(self, doc: Doc[Any]) -> None:
-        for name, root in self._schema.roots_of(doc).items():
+        # pycrdt stops calling an observer once its Subscription is garbage-collected.
+        self._subscriptions = [
             root.observe_deep(partial(self._record, name))
+            for name, root in self._schema.roots_of(doc).items()
+        ]
 
     def _record(self, root: str, events: list[YEvent]) -> None:
         if self._collecting is None:

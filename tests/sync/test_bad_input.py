@@ -1,0 +1,176 @@
+"""Bad input closes the connection that sent it, with a reason; the meeting carries on."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pycrdt import Array, Doc, Map, Text
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from server.access.roles import Role
+from server.errors import CloseCode
+from server.sync import protocol
+from tests.support.node import NodeClients
+from tests.support.server import Admin, ServerProcess
+from tests.sync.helpers import card, health
+
+LIMIT = 64 * 1024
+KNOWN_CODES = {int(code) for code in CloseCode}
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
+    process = ServerProcess(tmp_path / "data", max_message_bytes=str(LIMIT),
+                            messages_per_second="50", message_burst="100")
+    await process.start()
+    yield process
+    await process.stop()
+
+
+async def close_code_after(url: str, *messages: bytes | str) -> int:
+    """Send `messages` on a fresh raw socket and return the code the server closed with."""
+    async with connect(url, max_size=None) as socket:
+        try:
+            for message in messages:
+                await socket.send(message)
+            while True:
+                await asyncio.wait_for(socket.recv(), 10)
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None, "the server closed without a code"
+            return closed.rcvd.code
+    raise AssertionError("unreachable")
+
+
+async def test_garbage_from_one_connection_does_not_disturb_the_meeting(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    board = await admin.create_board()
+    url = f"{server.ws_url}/{board}?token={await admin.token(board, Role.PARTICIPANT, 'X')}"
+    for name in ("moeder", "vader"):
+        token = await admin.token(board, Role.PARTICIPANT, name)
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    await nodes.call("add", name="moeder", part="worries", item=card("w1", "Zorgen: "))
+    await nodes.call("wait_length", name="vader", part="worries", length=1)
+    await nodes.call("storm", name="moeder", part="worries", index=0, count=400, interval=20)
+    await nodes.call("storm", name="vader", part="worries", index=0, count=400, interval=20,
+                     char="v")
+
+    step1 = protocol.sync_step1(b"\x00")
+    cases: dict[str, tuple[list[bytes | str], set[int]]] = {
+        "text frame": (["hello"], {CloseCode.MALFORMED_MESSAGE}),
+        "unknown message type": ([b"\x07\x00"], {CloseCode.MALFORMED_MESSAGE}),
+        "truncated sync step 1": ([step1[:-1]], {CloseCode.MALFORMED_MESSAGE}),
+        "trailing bytes": ([step1 + b"\x00"], {CloseCode.MALFORMED_MESSAGE}),
+        "huge length": ([b"\x00\x02\xff\xff\xff\xff\x0f"], {CloseCode.MALFORMED_MESSAGE}),
+        "endless number": ([b"\x00" + b"\xff" * 20], {CloseCode.MALFORMED_MESSAGE}),
+        "update that is not an update": (
+            [protocol.sync_update(b"\x05\x99\x01\x02garbage")], {CloseCode.MALFORMED_MESSAGE}
+        ),
+        "awareness that is not JSON": (
+            [b"\x01\x06\x01\x01\x01\x02{x"], {CloseCode.MALFORMED_MESSAGE}
+        ),
+        "oversized": ([b"\x00\x02" + b"\x00" * (LIMIT + 1)], {CloseCode.MESSAGE_TOO_BIG}),
+        "flood": ([step1] * 400, {CloseCode.TOO_MANY_MESSAGES}),
+    }
+    for name, (messages, expected) in cases.items():
+        code = await close_code_after(url, *messages)
+        assert code in expected, f"{name}: closed with {code}"
+
+    fuzz = random.Random(20261123)
+    for _ in range(60):
+        message = fuzz.randbytes(fuzz.randint(1, 200))
+        if fuzz.random() < 0.5:
+            message = bytes([fuzz.choice([0, 1])]) + message
+        code = await close_code_after(url, message, step1)
+        assert code in KNOWN_CODES
+
+    for name in ("moeder", "vader"):
+        await nodes.call("stop_storm", name=name)
+    await nodes.call("type", name="moeder", part="worries", index=0, text="[einde]")
+    await nodes.call("wait_text", name="vader", part="worries", index=0, includes="[einde]")
+    moeder = await nodes.call("json", name="moeder")
+    await nodes.call("wait_text", name="moeder", part="worries", index=0,
+                     includes=(await nodes.call("json", name="vader"))["worries"][0]["text"][-30:])
+    assert moeder["worries"][0]["text"].count("v") > 0
+    assert await nodes.call("closes", name="moeder") == []
+    assert await nodes.call("closes", name="vader") == []
+    assert (await health(server.http_url))["status"] == "ok"
+
+
+def _update(build: object) -> bytes:
+    doc: Doc[object] = Doc()
+    captured: list[bytes] = []
+    doc.observe(lambda event: captured.append(event.update))
+    assert callable(build)
+    build(doc)
+    return captured[0]
+
+
+SCHEMA_BREAKERS = {
+    "an unknown part of the board": lambda doc: doc.get("secrets", type=Map).update({"a": 1}),
+    "a card without its text": lambda doc: doc.get("worries", type=Array).append(
+        Map({"id": "x", "kind": "harm", "author": "p", "created": "2026-11-23T10:00:00Z"})
+    ),
+    "a card text that is not shared text": lambda doc: doc.get("worries", type=Array).append(
+        Map({**card("x", "plain"), "text": "plain"})
+    ),
+    "a worry of a kind that does not exist": lambda doc: doc.get("worries", type=Array).append(
+        Map({**card("x", "t", kind="strength"), "text": Text("t")})
+    ),
+}
+
+
+@pytest.mark.parametrize("breaker", list(SCHEMA_BREAKERS), ids=list(SCHEMA_BREAKERS))
+async def test_an_update_that_breaks_the_schema_is_refused(
+    server: ServerProcess, admin: Admin, nodes: NodeClients, breaker: str
+) -> None:
+    board = await admin.create_board()
+    token = await admin.token(board, Role.FACILITATOR, "Sanne")
+    assert await nodes.connect("sanne", server.ws_url, board, token) == {"synced": True}
+    url = f"{server.ws_url}/{board}?token={token}"
+    update = _update(SCHEMA_BREAKERS[breaker])
+    assert await close_code_after(url, protocol.sync_update(update)) == CloseCode.UPDATE_REFUSED
+    await nodes.call("add", name="sanne", part="worries", item=card("ok", "Nog steeds goed"))
+    late = await admin.token(board, Role.VIEWER, "Beamer")
+    assert await nodes.connect("late", server.ws_url, board, late) == {"synced": True}
+    await nodes.call("wait_length", name="late", part="worries", length=1)
+    board_now = await nodes.call("json", name="late")
+    assert board_now["meta"]["status"] == "open"
+    assert [c["id"] for c in board_now["worries"]] == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("what", "operation"),
+    [
+        ("an unknown status", {"op": "set", "map": "meta", "key": "status", "value": "gone"}),
+        ("a rating above 10", {"op": "rate", "participant": "p1", "value": 11}),
+        ("an empty title", {"op": "set", "map": "meta", "key": "title", "value": ""}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unchanged(
+    server: ServerProcess, admin: Admin, nodes: NodeClients, what: str,
+    operation: dict[str, object],
+) -> None:
+    board = await admin.create_board("Familie Bakker")
+    roles = {"sanne": Role.FACILITATOR, "oma": Role.PARTICIPANT, "beamer": Role.VIEWER}
+    for name, role in roles.items():
+        token = await admin.token(board, role, name)
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    await nodes.call(name="sanne", **operation)  # type: ignore[arg-type]
+    closed = await nodes.call("wait_closed", name="sanne")
+    assert closed["code"] == CloseCode.UPDATE_REFUSED, what
+    assert "Not a valid board" in closed["reason"]
+    # The room handles updates in order: once oma's later card arrives, the refused one
+    # would have arrived before it, had it been let through.
+    await nodes.call("add", name="oma", part="working_well", item=card("g", "Ik help", "strength"))
+    await nodes.call("wait_length", name="beamer", part="working_well", length=1)
+    seen = await nodes.call("json", name="beamer")
+    assert seen["meta"]["status"] == "open"
+    assert seen["meta"]["title"] == "Familie Bakker"
+    assert seen["scales"]["safety"]["ratings"] == {}
