@@ -154,7 +154,7 @@ class BoardSchema:
             f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
         )
         where = f"{prefix}{path}" if prefix else (path.lstrip(".") or "document")
-        raise SchemaViolation(where, error.message[:200])
+        raise SchemaViolation(where, _describe(error))
 
 
 @cache
@@ -184,3 +184,23 @@ def new_board_update(title: str, language: Language) -> bytes:
         )
     schema.validate_document(doc)
     return doc.get_update()
+
+
+def _describe(error: ValidationError) -> str:
+    """What rule was broken, without repeating the value: it may be someone's words, and
+    the description goes into logs and close reasons."""
+    rule, expected = error.validator, error.validator_value
+    descriptions = {
+        "maxLength": f"is too long (at most {expected} characters)",
+        "minLength": f"is too short (at least {expected} characters)",
+        "enum": f"is not one of {expected}",
+        "const": f"must be {expected!r}",
+        "type": f"must be of type {expected}",
+        "pattern": "does not match the allowed form",
+        "maximum": f"must be at most {expected}",
+        "minimum": f"must be at least {expected}",
+        "format": f"must be a {expected}",
+    }
+    if rule in ("required", "additionalProperties", "unevaluatedProperties"):
+        return error.message[:120]  # names fields, not values
+    return descriptions.get(str(rule), f"breaks the rule {rule!r}")

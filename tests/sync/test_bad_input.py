@@ -174,3 +174,20 @@ async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unch
     assert seen["meta"]["status"] == "open"
     assert seen["meta"]["title"] == "Familie Bakker"
     assert seen["scales"]["safety"]["ratings"] == {}
+
+
+async def test_an_update_building_on_history_the_board_lacks_is_refused(
+    server: ServerProcess, admin: Admin
+) -> None:
+    board = await admin.create_board()
+    token = await admin.token(board, Role.FACILITATOR, "Sanne")
+    doc: Doc[object] = Doc()
+    worries = doc.get("worries", type=Array)
+    worries.append(Map({**card("w", "Eerste"), "text": Text("Eerste")}))
+    known = doc.get_state()
+    worries[0]["text"] += " en tweede"
+    only_the_second = doc.get_update(known)
+    url = f"{server.ws_url}/{board}?token={token}"
+    code = await close_code_after(url, protocol.sync_update(only_the_second))
+    assert code == CloseCode.UPDATE_REFUSED
+    assert any("builds on changes the board does not have" in line for line in server.log_lines)

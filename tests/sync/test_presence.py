@@ -1,0 +1,41 @@
+"""Awareness states: newer clocks win, and nobody speaks for another connection."""
+
+from __future__ import annotations
+
+from server.sync.presence import Presence
+from server.sync.protocol import AwarenessEntry
+
+
+def entry(client: int, clock: int, state: str = '{"user":{"name":"Oma"}}') -> AwarenessEntry:
+    return AwarenessEntry(client, clock, state)
+
+
+def test_a_newer_clock_replaces_an_older_state() -> None:
+    presence: Presence[str] = Presence()
+    assert presence.apply("oma", (entry(1, 1),)) == [entry(1, 1)]
+    assert presence.apply("oma", (entry(1, 1),)) == []
+    assert presence.apply("oma", (entry(1, 2, '{"a":1}'),)) == [entry(1, 2, '{"a":1}')]
+    assert presence.present() == [entry(1, 2, '{"a":1}')]
+
+
+def test_a_connection_cannot_change_or_remove_anothers_state() -> None:
+    presence: Presence[str] = Presence()
+    presence.apply("oma", (entry(1, 1),))
+    assert presence.apply("intruder", (entry(1, 5, "null"), entry(1, 6, '{"x":1}'))) == []
+    assert presence.present() == [entry(1, 1)]
+
+
+def test_leaving_removes_everything_that_connection_set() -> None:
+    presence: Presence[str] = Presence()
+    presence.apply("oma", (entry(1, 1), entry(2, 4)))
+    presence.apply("opa", (entry(3, 1),))
+    assert presence.remove_owner("oma") == [entry(1, 2, "null"), entry(2, 5, "null")]
+    assert presence.present() == [entry(3, 1)]
+    assert len(presence) == 1
+
+
+def test_an_explicit_removal_at_the_same_clock_is_taken() -> None:
+    presence: Presence[str] = Presence()
+    presence.apply("oma", (entry(1, 3),))
+    assert presence.apply("oma", (entry(1, 3, "null"),)) == [entry(1, 3, "null")]
+    assert presence.present() == []
