@@ -6,18 +6,18 @@ boards from it and validates live pycrdt documents against it.
 """
 
 from shared_schema.board import (
-    Language,
     SCHEMA_VERSION,
     BoardSchema,
+    Language,
     SchemaViolation,
     board_schema,
     new_board_update,
 )
 
 __all__ = [
-    "Language",
     "SCHEMA_VERSION",
     "BoardSchema",
+    "Language",
     "SchemaViolation",
     "board_schema",
     "new_board_update",

@@ -10,9 +10,8 @@ from server.access.tokens import BoardGrant, TokenSigner
 from server.errors import CloseCode, ConnectionClosed, InvalidToken
 from server.metrics import Metrics
 from server.settings import Settings
-from server.store import Store
+from server.store import BoardRecord, Store
 from server.sync.connection import Connection
-from server.store import BoardRecord
 from server.sync.room import Room
 from server.sync.rooms import Rooms
 
