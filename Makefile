@@ -38,9 +38,9 @@ $(STAMP_JS): web/package.json web/package-lock.json
 
 bundle: $(BUNDLE)
 
-$(BUNDLE): $(STAMP_JS) $(shell find web/src -type f 2>/dev/null) web/build.mjs
+$(BUNDLE): $(STAMP_JS) $(shell find web/src web/i18n -type f 2>/dev/null) web/build.mjs
 	cd web && node build.mjs
-	@touch $@
+	@mkdir -p $(dir $@) && touch $@
 
 # What the browser and integration tests need from Debian: Chromium (driven by Playwright),
 # PostgreSQL and Redis servers (the tests start their own on loopback), Pango for PDFs.

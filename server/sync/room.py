@@ -111,6 +111,12 @@ class Room:
         log.info("room opened", extra={"board": self.board_id, "updates": len(saved.updates),
                  "seconds": round(time.perf_counter() - started, 4)})
 
+    def status(self) -> policy.BoardStatus:
+        """What the facilitator has decided, as the live board says it."""
+        meta = self.doc.get("meta", type=Map)
+        return policy.BoardStatus(closed=meta.get("status") == "closed",
+                                  locked=meta.get("locked") is True)
+
     # connections
 
     def join(self, connection: Connection) -> None:
@@ -229,7 +235,8 @@ class Room:
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
             change = self._staging.stage(submission.update)
-            policy.check(connection.grant, change)
+            policy.check(connection.grant, change, self.status(),
+                         self._schema.roots_of(self._staging.doc))
         except ConnectionClosed as refusal:
             self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
             self._refuse(connection, refusal)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from pycrdt import Array, ArrayEvent, Doc, MapEvent, Subscription, TextEvent, get_update
+from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, Subscription, TextEvent, get_update
 
 from server.crdt import decode_state_vector
 from server.errors import MalformedMessage, UpdateRefused
@@ -30,12 +30,24 @@ YEvent = ArrayEvent | MapEvent | TextEvent
 
 @dataclass(frozen=True)
 class Touch:
-    """One place an update changed: a root, and the element of an array root if any."""
+    """One place an update changed: a root, and the element of an array root if any.
+
+    For a change to an array root itself, `inserted` holds the new elements and
+    `removed_authors` the authors of the elements it deleted (read from before the update).
+    """
 
     root: str
     index: int | None
     path: tuple[str | int, ...]
     event: YEvent
+    inserted: tuple[Any, ...] = ()
+    removed_authors: tuple[str | None, ...] = ()
+
+    @property
+    def changed_keys(self) -> dict[str, Any]:
+        """For a change to a map: key -> {"action", "oldValue", "newValue"}."""
+        keys = getattr(self.event, "keys", None) if isinstance(self.event, MapEvent) else None
+        return dict(keys or {})
 
 
 @dataclass
@@ -54,12 +66,22 @@ class Change:
         return {touch.root for touch in self.touches}
 
 
+def author_of(element: object) -> str | None:
+    if isinstance(element, Map):
+        author = element.get("author")
+        return author if isinstance(author, str) else None
+    return None
+
+
 class Staging:
     def __init__(self, schema: BoardSchema) -> None:
         self._schema = schema
         self.doc: Doc[Any] = Doc()
-        self._collecting: list[Touch] | None = None
+        self._events: list[tuple[str, YEvent]] | None = None
         self._subscriptions: list[Subscription] = []
+        # Who wrote each element of each array root, in order: a deletion's event says only
+        # where and how many, and the policy must know whose work it removes.
+        self._authors: dict[str, list[str | None]] = {}
         self._observe(self.doc)
 
     def reset(self, updates: Iterable[bytes]) -> None:
@@ -68,6 +90,11 @@ class Staging:
         self._observe(self.doc)
         for update in updates:
             self.doc.apply_update(update)
+        self._authors = {
+            name: [author_of(element) for element in root]
+            for name, root in self._schema.roots_of(self.doc).items()
+            if isinstance(root, Array)
+        }
 
     def _observe(self, doc: Doc[Any]) -> None:
         # pycrdt stops calling an observer once its Subscription is garbage-collected.
@@ -77,26 +104,25 @@ class Staging:
         ]
 
     def _record(self, root: str, events: list[YEvent]) -> None:
-        if self._collecting is None:
-            return
-        for event in events:
-            path = tuple(getattr(event, "path", ()))
-            index = path[0] if path and isinstance(path[0], int) else None
-            self._collecting.append(Touch(root, index, path, event))
+        if self._events is not None:
+            self._events.extend((root, event) for event in events)
 
     def stage(self, update: bytes) -> Change:
         """Apply `update` to the staging document and check it against the schema."""
         before = self.doc.get_state()
-        change = Change()
-        self._collecting = change.touches
+        events: list[tuple[str, YEvent]] = []
+        self._events = events
         try:
             self.doc.apply_update(update)
         except (Exception, PanicException) as error:
             raise MalformedMessage("The update could not be read.") from error
         finally:
-            self._collecting = None
+            self._events = None
         after = self.doc.get_state()
-        change.advances_state = decode_state_vector(after) != decode_state_vector(before)
+        change = Change(
+            touches=[self._touch(root, event) for root, event in events],
+            advances_state=decode_state_vector(after) != decode_state_vector(before),
+        )
         if get_update(update, after)[0] != 0:
             raise UpdateRefused("It builds on changes the board does not have.")
         unknown = set(self.doc.keys()) - self._schema.root_names
@@ -105,18 +131,39 @@ class Staging:
         self._validate(change)
         return change
 
+    def _touch(self, root: str, event: YEvent) -> Touch:
+        path = tuple(getattr(event, "path", ()))
+        index = path[0] if path and isinstance(path[0], int) else None
+        if path or not isinstance(event, ArrayEvent) or root not in self._authors:
+            return Touch(root, index, path, event)
+        authors = self._authors[root]
+        inserted: list[Any] = []
+        removed: list[str | None] = []
+        position = 0
+        for step in getattr(event, "delta", []):
+            if "retain" in step:
+                position += step["retain"]
+            elif "delete" in step:
+                removed += authors[position : position + step["delete"]]
+                del authors[position : position + step["delete"]]
+            elif "insert" in step:
+                values = list(step["insert"])
+                authors[position:position] = [author_of(value) for value in values]
+                inserted += values
+                position += len(values)
+        return Touch(root, None, path, event, tuple(inserted), tuple(removed))
+
     def _validate(self, change: Change) -> None:
         roots = self._schema.roots_of(self.doc)
         checked: set[tuple[str, int | None]] = set()
         try:
             for touch in change.touches:
                 root = roots[touch.root]
-                if not self._schema.is_array_root(touch.root):
+                if not isinstance(root, Array):
                     if (touch.root, None) not in checked:
                         self._schema.validate_root(touch.root, root)
                         checked.add((touch.root, None))
                     continue
-                assert isinstance(root, Array)
                 for index in self._touched_indices(touch, root):
                     if (touch.root, index) not in checked:
                         self._schema.validate_item(touch.root, index, root[index])
@@ -132,8 +179,7 @@ class Staging:
             return []
         indices: list[int] = []
         position = 0
-        delta = getattr(touch.event, "delta", []) if isinstance(touch.event, ArrayEvent) else []
-        for step in delta:
+        for step in getattr(touch.event, "delta", []):
             if "retain" in step:
                 position += step["retain"]
             elif "insert" in step:

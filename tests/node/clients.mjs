@@ -1,9 +1,19 @@
 // Real Yjs clients (yjs + y-websocket, unmodified) driven by the Python tests over stdio.
 // One JSON request a line in, one JSON reply a line out: {id, ok, result | error}.
 import { createInterface } from 'node:readline'
+import { inflateSync } from 'node:zlib'
 import { Y, WebsocketProvider, WebSocket } from './yjs.mjs'
 
 const clients = new Map()
+
+// The participant id inside a token (itsdangerous: base64url JSON, zlib'd when that is shorter).
+function participantOf (token) {
+  try {
+    const compressed = token.startsWith('.')
+    const payload = Buffer.from(token.replace(/^\./, '').split('.')[0], 'base64url')
+    return JSON.parse((compressed ? inflateSync(payload) : payload).toString()).p
+  } catch { return null }
+}
 
 function client (name) {
   const c = clients.get(name)
@@ -36,7 +46,7 @@ const ops = {
       WebSocketPolyfill: WebSocket,
       disableBc: true
     })
-    const c = { doc, provider, closes: [], statuses: [] }
+    const c = { doc, provider, closes: [], statuses: [], me: participantOf(token) }
     provider.on('connection-close', (event) => {
       if (event) c.closes.push({ code: event.code, reason: event.reason })
     })
@@ -47,10 +57,11 @@ const ops = {
       timeout, `${name} to sync`).then((v) => v === true ? { synced: true } : v)
   },
 
-  add ({ name, part, item, textFields = ['text'] }) {
-    const { doc } = client(name)
+  add ({ name, part, item, textFields = ['text', 'rule'] }) {
+    const { doc, me } = client(name)
     const map = new Y.Map()
-    for (const [key, value] of Object.entries(item)) {
+    for (let [key, value] of Object.entries(item)) {
+      if (value === '$me') value = me
       map.set(key, textFields.includes(key) ? new Y.Text(value) : value)
     }
     doc.getArray(part).push([map])
@@ -73,8 +84,16 @@ const ops = {
     return null
   },
 
-  rate ({ name, scale = 'safety', participant, value }) {
-    client(name).doc.getMap('scales').get(scale).get('ratings').set(participant, value)
+  set_field ({ name, part, index, key, value }) {
+    client(name).doc.getArray(part).get(index).set(key, value)
+    return null
+  },
+
+  me ({ name }) { return client(name).me },
+
+  rate ({ name, scale = 'safety', participant = '$me', value }) {
+    const c = client(name)
+    c.doc.getMap('scales').get(scale).get('ratings').set(participant === '$me' ? c.me : participant, value)
     return null
   },
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 
-def card(card_id: str, text: str, kind: str = "harm", author: str = "p") -> dict[str, object]:
+def card(card_id: str, text: str, kind: str = "harm", author: str = "$me") -> dict[str, object]:
+    """A card as the harness adds it: `$me` stands for the sending client's participant id."""
     return {"id": card_id, "text": text, "kind": kind, "author": author,
             "created": "2026-11-23T10:00:00Z"}
 

@@ -51,8 +51,9 @@ async def test_garbage_from_one_connection_does_not_disturb_the_meeting(
 ) -> None:
     board = await admin.create_board()
     url = f"{server.ws_url}/{board}?token={await admin.token(board, Role.PARTICIPANT, 'X')}"
+    # Two facilitators, so both may type into one card.
     for name in ("moeder", "vader"):
-        token = await admin.token(board, Role.PARTICIPANT, name)
+        token = await admin.token(board, Role.FACILITATOR, name)
         assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
     await nodes.call("add", name="moeder", part="worries", item=card("w1", "Zorgen: "))
     await nodes.call("wait_length", name="vader", part="worries", length=1)
@@ -117,10 +118,10 @@ SCHEMA_BREAKERS = {
         Map({"id": "x", "kind": "harm", "author": "p", "created": "2026-11-23T10:00:00Z"})
     ),
     "a card text that is not shared text": lambda doc: doc.get("worries", type=Array).append(
-        Map({**card("x", "plain"), "text": "plain"})
+        Map({**card("x", "plain", author="p1"), "text": "plain"})
     ),
     "a worry of a kind that does not exist": lambda doc: doc.get("worries", type=Array).append(
-        Map({**card("x", "t", kind="strength"), "text": Text("t")})
+        Map({**card("x", "t", kind="strength", author="p1"), "text": Text("t")})
     ),
 }
 
@@ -183,7 +184,7 @@ async def test_an_update_building_on_history_the_board_lacks_is_refused(
     token = await admin.token(board, Role.FACILITATOR, "Sanne")
     doc: Doc[object] = Doc()
     worries = doc.get("worries", type=Array)
-    worries.append(Map({**card("w", "Eerste"), "text": Text("Eerste")}))
+    worries.append(Map({**card("w", "Eerste", author="p1"), "text": Text("Eerste")}))
     known = doc.get_state()
     worries[0]["text"] += " en tweede"
     only_the_second = doc.get_update(known)

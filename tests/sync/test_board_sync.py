@@ -17,19 +17,21 @@ async def test_relatives_edit_one_board_and_converge(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
     board = await admin.create_board("Familie Jansen")
-    names = ["oma", "vader", "juf"]
-    for name in names:
-        token = await admin.token(board, "participant", name)
+    roles = {"sanne": "facilitator", "oma": "participant", "juf": "participant"}
+    names = list(roles)
+    for name, role in roles.items():
+        token = await admin.token(board, role, name)
         assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
 
     await nodes.call("add", name="oma", part="worries", item=card("w1", "Papa drinkt"))
-    await nodes.call("add", name="vader", part="working_well", item=card("g1", "Sport", "strength"))
+    await nodes.call("add", name="sanne", part="working_well", item=card("g1", "Sport", "strength"))
     await nodes.call("add", name="juf", part="next_steps", item=card("n1", "Afspraak", "goal"))
     for name in names:
         for part in ("worries", "working_well", "next_steps"):
             await nodes.call("wait_length", name=name, part=part, length=1)
+    # The writer of a card and the facilitator type in it at the same time.
     await nodes.call("type", name="oma", part="worries", index=0, text=" te veel")
-    await nodes.call("type", name="vader", part="worries", index=0, position=0, text="Soms: ")
+    await nodes.call("type", name="sanne", part="worries", index=0, position=0, text="Soms: ")
     for name in names:
         await nodes.call("wait_text", name=name, part="worries", index=0, includes="te veel")
         await nodes.call("wait_text", name=name, part="worries", index=0, includes="Soms: ")
