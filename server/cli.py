@@ -27,8 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_data_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--data-dir", type=Path,
-                       help="where the data lives (default ./var, or NETWERKBORD_DATA_DIR)")
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            help="where the data lives (default ./var, or NETWERKBORD_DATA_DIR)",
+        )
         return p
 
     serve = with_data_dir(commands.add_parser("serve", help="run the server"))
@@ -97,8 +100,11 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
             signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
             ttl = arguments.ttl if arguments.ttl is not None else settings.default_token_ttl
             name = arguments.name or arguments.role
-            print(await grant_access(store, signer, arguments.board_id, Role(arguments.role),
-                                     name, ttl))
+            print(
+                await grant_access(
+                    store, signer, arguments.board_id, Role(arguments.role), name, ttl
+                )
+            )
     finally:
         await store.close()
     return 0

@@ -20,8 +20,10 @@ class Metrics:
             "netwerkbord_updates_refused", "Board updates refused.", ["reason"], registry=r
         )
         self.connections_closed = Counter(
-            "netwerkbord_connections_closed", "Connections closed by the server, by code.",
-            ["code"], registry=r,
+            "netwerkbord_connections_closed",
+            "Connections closed by the server, by code.",
+            ["code"],
+            registry=r,
         )
         self.bytes_in = Counter(
             "netwerkbord_bytes_received", "WebSocket bytes received.", registry=r
@@ -38,6 +40,4 @@ class Metrics:
         self.room_load_seconds = Histogram(
             "netwerkbord_room_load_seconds", "Time to load a board into memory.", registry=r
         )
-        self.compactions = Counter(
-            "netwerkbord_compactions", "Log compactions done.", registry=r
-        )
+        self.compactions = Counter("netwerkbord_compactions", "Log compactions done.", registry=r)

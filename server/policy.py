@@ -55,8 +55,7 @@ def _check_participant(me: str, touch: Touch, board: Mapping[str, object]) -> No
         raise UpdateRefused("Only the facilitator changes the board's settings.")
     if touch.root == "scales":
         own_rating = (
-            len(touch.path) == 2 and touch.path[1] == "ratings"
-            and set(touch.changed_keys) <= {me}
+            len(touch.path) == 2 and touch.path[1] == "ratings" and set(touch.changed_keys) <= {me}
         )
         if not own_rating:
             raise UpdateRefused("You can give your own rating, not change the scales.")

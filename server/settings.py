@@ -80,9 +80,7 @@ class Settings:
             if origins
             else (),
             max_message_bytes=int(number("MAX_MESSAGE_BYTES", defaults.max_message_bytes, int)),
-            messages_per_second=number(
-                "MESSAGES_PER_SECOND", defaults.messages_per_second, float
-            ),
+            messages_per_second=number("MESSAGES_PER_SECOND", defaults.messages_per_second, float),
             message_burst=int(number("MESSAGE_BURST", defaults.message_burst, int)),
             send_queue_limit=int(number("SEND_QUEUE_LIMIT", defaults.send_queue_limit, int)),
             room_idle_seconds=number("ROOM_IDLE_SECONDS", defaults.room_idle_seconds, float),

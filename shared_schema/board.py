@@ -23,15 +23,9 @@ SHARED_TYPES: dict[str, type[Array[Any] | Map[Any] | Text]] = {
 
 SAFETY_SCALE_WORDING: dict[Language, dict[str, str]] = {
     "nl": {
-        "question": (
-            "Op een schaal van 0 tot 10: hoe veilig is het kind nu, volgens jou?"
-        ),
-        "zero": (
-            "0: het is zo ernstig dat het kind niet thuis kan blijven wonen."
-        ),
-        "ten": (
-            "10: iedereen weet dat het kind veilig genoeg is om de zaak af te sluiten."
-        ),
+        "question": ("Op een schaal van 0 tot 10: hoe veilig is het kind nu, volgens jou?"),
+        "zero": ("0: het is zo ernstig dat het kind niet thuis kan blijven wonen."),
+        "ten": ("10: iedereen weet dat het kind veilig genoeg is om de zaak af te sluiten."),
     },
     "en": {
         "question": "On a scale from 0 to 10: how safe is the child now, in your view?",
@@ -150,9 +144,7 @@ class BoardSchema:
         error: ValidationError | None = next(iter(validator.iter_errors(value)), None)
         if error is None:
             return
-        path = "".join(
-            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
-        )
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         where = f"{prefix}{path}" if prefix else (path.lstrip(".") or "document")
         raise SchemaViolation(where, _describe(error))
 
@@ -179,9 +171,7 @@ def new_board_update(title: str, language: Language) -> bytes:
         meta["schema_version"] = SCHEMA_VERSION
         meta["locked"] = False
         wording = SAFETY_SCALE_WORDING[language]
-        scales["safety"] = Map(
-            {**wording, "order": 0, "ratings": Map()}
-        )
+        scales["safety"] = Map({**wording, "order": 0, "ratings": Map()})
     schema.validate_document(doc)
     return doc.get_update()
 

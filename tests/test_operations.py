@@ -33,8 +33,11 @@ async def test_health_and_metrics_report_rooms_connections_and_updates(
     assert "netwerkbord_open_rooms 1.0" in metrics
     assert 'netwerkbord_connections{role="facilitator"} 1.0' in metrics
     assert 'netwerkbord_connections{role="viewer"} 1.0' in metrics
-    accepted = next(line for line in metrics.splitlines()
-                    if line.startswith("netwerkbord_updates_accepted_total"))
+    accepted = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith("netwerkbord_updates_accepted_total")
+    )
     assert float(accepted.split()[-1]) >= 2  # the card, and the server naming the participants
     assert "netwerkbord_store_append_seconds_bucket" in metrics
 
@@ -74,17 +77,22 @@ async def test_an_idle_board_is_evicted_from_memory(tmp_path: Path, nodes: NodeC
 def run_cli(*arguments: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *arguments, "--data-dir", str(data_dir)],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 
 def test_the_command_line_creates_a_board_and_issues_tokens(tmp_path: Path) -> None:
-    created = run_cli("board", "create", "--title", "Familie de Wit", "--language", "en",
-                      data_dir=tmp_path)
+    created = run_cli(
+        "board", "create", "--title", "Familie de Wit", "--language", "en", data_dir=tmp_path
+    )
     assert created.returncode == 0, created.stderr
     board = created.stdout.strip()
-    issued = run_cli("token", board, "--role", "viewer", "--name", "Beamer", "--ttl", "60",
-                     data_dir=tmp_path)
+    issued = run_cli(
+        "token", board, "--role", "viewer", "--name", "Beamer", "--ttl", "60", data_dir=tmp_path
+    )
     assert issued.returncode == 0, issued.stderr
     grant = TokenSigner(load_secret_key(tmp_path, None)).verify(issued.stdout.strip(), board)
     assert grant.role is Role.VIEWER

@@ -45,8 +45,13 @@ def test_a_new_board_needs_a_known_language() -> None:
 
 
 def valid_card(**changes: Any) -> Map[Any]:
-    fields: dict[str, Any] = {"id": "c1", "text": Text("Papa drinkt"), "kind": "harm",
-                              "author": "p1", "created": "2026-11-23T10:00:00Z"}
+    fields: dict[str, Any] = {
+        "id": "c1",
+        "text": Text("Papa drinkt"),
+        "kind": "harm",
+        "author": "p1",
+        "created": "2026-11-23T10:00:00Z",
+    }
     fields.update(changes)
     return Map(fields)
 

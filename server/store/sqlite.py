@@ -79,8 +79,14 @@ class SQLiteStore:
             db.execute(
                 "INSERT INTO boards (id, title, language, epoch, status, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (board.id, board.title, board.language, board.epoch, board.status,
-                 board.created_at.isoformat()),
+                (
+                    board.id,
+                    board.title,
+                    board.language,
+                    board.epoch,
+                    board.status,
+                    board.created_at.isoformat(),
+                ),
             )
             db.execute(
                 "INSERT INTO board_updates (board_id, data, author, created_at) "
@@ -89,20 +95,23 @@ class SQLiteStore:
             )
 
     async def get_board(self, board_id: str) -> BoardRecord | None:
-        row = await self._run(self._fetchone,
+        row = await self._run(
+            self._fetchone,
             "SELECT id, title, language, epoch, status, created_at FROM boards WHERE id = ?",
             (board_id,),
         )
         if row is None:
             return None
         board_id, title, language, epoch, status, created_at = (str(value) for value in row)
-        return BoardRecord(board_id, title, language, epoch, status,
-                           datetime.fromisoformat(created_at))
+        return BoardRecord(
+            board_id, title, language, epoch, status, datetime.fromisoformat(created_at)
+        )
 
     async def add_participant(
         self, participant_id: str, board_id: str, role: str, name: str, expires_at: datetime
     ) -> None:
-        await self._run(self._execute,
+        await self._run(
+            self._execute,
             "INSERT INTO participants (id, board_id, role, name, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (participant_id, board_id, role, name, _now(), expires_at.isoformat()),
@@ -196,8 +205,8 @@ class SQLiteStore:
         return CompactionResult(board_id, state.last_id, len(state.updates), len(snapshot))
 
     async def log_length(self, board_id: str) -> int:
-        row = await self._run(self._fetchone,
-            "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
+        row = await self._run(
+            self._fetchone, "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
         )
         return int(str(row[0])) if row else 0
 

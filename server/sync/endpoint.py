@@ -22,7 +22,11 @@ class BoardEndpoint:
     """`/ws/boards/{board_id}?token=...`: the Yjs sync and awareness protocol."""
 
     def __init__(
-        self, settings: Settings, store: Store, rooms: Rooms, signer: TokenSigner,
+        self,
+        settings: Settings,
+        store: Store,
+        rooms: Rooms,
+        signer: TokenSigner,
         metrics: Metrics,
     ) -> None:
         self._settings = settings
@@ -39,12 +43,16 @@ class BoardEndpoint:
             grant, board = await self._admit(websocket, board_id)
         except ConnectionClosed as refusal:
             self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
-            log.info("connection refused", extra={"board": board_id, "code": int(refusal.code),
-                     "reason": refusal.reason})
+            log.info(
+                "connection refused",
+                extra={"board": board_id, "code": int(refusal.code), "reason": refusal.reason},
+            )
             await websocket.close(refusal.code, refusal.reason)
             return
         connection = Connection(
-            websocket, grant, self._metrics,
+            websocket,
+            grant,
+            self._metrics,
             queue_limit=self._settings.send_queue_limit,
             messages_per_second=self._settings.messages_per_second,
             burst=self._settings.message_burst,
@@ -53,8 +61,14 @@ class BoardEndpoint:
         connections = self._metrics.connections.labels(role=grant.role.value)
         connections.inc()
         connection.start()
-        log.info("joined", extra={"board": board_id, "participant": grant.participant_id,
-                 "role": grant.role.value})
+        log.info(
+            "joined",
+            extra={
+                "board": board_id,
+                "participant": grant.participant_id,
+                "role": grant.role.value,
+            },
+        )
         try:
             room.join(connection)
             await self._pump(websocket, connection, room)

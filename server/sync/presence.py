@@ -32,9 +32,7 @@ class Presence(Generic[Owner]):
             if current is not None and current.owner is not owner:
                 continue
             newer = current is None or entry.clock > current.clock
-            removal = (
-                current is not None and entry.clock == current.clock and entry.state == "null"
-            )
+            removal = current is not None and entry.clock == current.clock and entry.state == "null"
             if not (newer or removal):
                 continue
             self._states[entry.client_id] = _State(entry.clock, entry.state, owner)

@@ -152,8 +152,10 @@ def _decode_awareness(payload: bytes) -> AwarenessUpdate:
 
 
 def sync_step1(state_vector: bytes) -> bytes:
-    return bytes([MessageType.SYNC, SyncType.STEP1]) + write_var_uint(len(state_vector)) + (
-        state_vector
+    return (
+        bytes([MessageType.SYNC, SyncType.STEP1])
+        + write_var_uint(len(state_vector))
+        + (state_vector)
     )
 
 

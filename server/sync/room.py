@@ -68,7 +68,11 @@ class _Submission:
 
 class Room:
     def __init__(
-        self, board: BoardRecord, store: Store, schema: BoardSchema, settings: Settings,
+        self,
+        board: BoardRecord,
+        store: Store,
+        schema: BoardSchema,
+        settings: Settings,
         metrics: Metrics,
     ) -> None:
         self.board = board
@@ -108,14 +112,21 @@ class Room:
         self._move_to(RoomState.OPEN)
         self._metrics.room_load_seconds.observe(time.perf_counter() - started)
         self._metrics.open_rooms.inc()
-        log.info("room opened", extra={"board": self.board_id, "updates": len(saved.updates),
-                 "seconds": round(time.perf_counter() - started, 4)})
+        log.info(
+            "room opened",
+            extra={
+                "board": self.board_id,
+                "updates": len(saved.updates),
+                "seconds": round(time.perf_counter() - started, 4),
+            },
+        )
 
     def status(self) -> policy.BoardStatus:
         """What the facilitator has decided, as the live board says it."""
         meta = self.doc.get("meta", type=Map)
-        return policy.BoardStatus(closed=meta.get("status") == "closed",
-                                  locked=meta.get("locked") is True)
+        return policy.BoardStatus(
+            closed=meta.get("status") == "closed", locked=meta.get("locked") is True
+        )
 
     # connections
 
@@ -171,11 +182,13 @@ class Room:
         def add(roots: dict[str, Any]) -> None:
             participants = roots["participants"]
             if grant.participant_id not in participants:
-                participants[grant.participant_id] = Map({
-                    "name": grant.name[:200],
-                    "role": grant.role.value,
-                    "joined": datetime.now(UTC).isoformat(timespec="seconds"),
-                })
+                participants[grant.participant_id] = Map(
+                    {
+                        "name": grant.name[:200],
+                        "role": grant.role.value,
+                        "joined": datetime.now(UTC).isoformat(timespec="seconds"),
+                    }
+                )
 
         self._inbox.put_nowait(_Submission(None, server_change=add))
 
@@ -235,8 +248,9 @@ class Room:
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
             change = self._staging.stage(submission.update)
-            policy.check(connection.grant, change, self.status(),
-                         self._schema.roots_of(self._staging.doc))
+            policy.check(
+                connection.grant, change, self.status(), self._schema.roots_of(self._staging.doc)
+            )
         except ConnectionClosed as refusal:
             self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
             self._refuse(connection, refusal)
@@ -260,15 +274,21 @@ class Room:
         reason = "malformed" if refusal.code is CloseCode.MALFORMED_MESSAGE else "policy"
         self._metrics.updates_refused.labels(reason=reason).inc()
         if connection is None:
-            log.error("server change refused", extra={"board": self.board_id,
-                      "reason": refusal.reason})
+            log.error(
+                "server change refused", extra={"board": self.board_id, "reason": refusal.reason}
+            )
             return
         grant = connection.grant
-        log.warning("update refused", extra={
-            "board": self.board_id, "participant": grant.participant_id,
-            "role": grant.role.value, "reason": refusal.reason,
-            "detail": getattr(refusal, "detail", None) or str(refusal.__cause__ or ""),
-        })
+        log.warning(
+            "update refused",
+            extra={
+                "board": self.board_id,
+                "participant": grant.participant_id,
+                "role": grant.role.value,
+                "reason": refusal.reason,
+                "detail": getattr(refusal, "detail", None) or str(refusal.__cause__ or ""),
+            },
+        )
         if isinstance(refusal, UpdateRefused):
             connection.send(protocol.permission_denied(refusal.reason))
         connection.close(refusal)
@@ -288,8 +308,14 @@ class Room:
             return
         if result is not None:
             self._metrics.compactions.inc()
-            log.info("log compacted", extra={"board": self.board_id,
-                     "updates": result.updates_compacted, "bytes": result.snapshot_bytes})
+            log.info(
+                "log compacted",
+                extra={
+                    "board": self.board_id,
+                    "updates": result.updates_compacted,
+                    "bytes": result.snapshot_bytes,
+                },
+            )
 
     async def close(self, code: CloseCode = CloseCode.GOING_AWAY) -> None:
         """Finish the pipeline, close every connection, compact the log."""

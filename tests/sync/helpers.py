@@ -7,8 +7,13 @@ import httpx
 
 def card(card_id: str, text: str, kind: str = "harm", author: str = "$me") -> dict[str, object]:
     """A card as the harness adds it: `$me` stands for the sending client's participant id."""
-    return {"id": card_id, "text": text, "kind": kind, "author": author,
-            "created": "2026-11-23T10:00:00Z"}
+    return {
+        "id": card_id,
+        "text": text,
+        "kind": kind,
+        "author": author,
+        "created": "2026-11-23T10:00:00Z",
+    }
 
 
 async def health(http_url: str) -> dict[str, object]:

@@ -31,7 +31,9 @@ async def test_viewer_cannot_change_the_board(
     assert "watch" in closed["reason"]
 
     # The relative's edit goes through; the viewer's never reached anyone.
-    await nodes.call("add", name="ria", part="working_well", item=card("g1", "Oma helpt", "strength"))
+    await nodes.call(
+        "add", name="ria", part="working_well", item=card("g1", "Oma helpt", "strength")
+    )
     watcher = await admin.token(board, Role.VIEWER, "Beamer 2")
     assert await nodes.connect("late", server.ws_url, board, watcher) == {"synced": True}
     await nodes.call("wait_length", name="late", part="working_well", length=1)
@@ -94,7 +96,9 @@ async def test_a_board_that_does_not_exist_is_named_as_such(
     assert result["closed"]["code"] == CloseCode.BOARD_NOT_FOUND
 
 
-async def test_a_page_from_another_site_may_not_connect(server: ServerProcess, admin: Admin) -> None:
+async def test_a_page_from_another_site_may_not_connect(
+    server: ServerProcess, admin: Admin
+) -> None:
     board = await admin.create_board()
     token = await admin.token(board, Role.FACILITATOR, "Sanne")
     url = f"{server.ws_url}/{board}?token={token}"

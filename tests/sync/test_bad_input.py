@@ -25,8 +25,12 @@ KNOWN_CODES = {int(code) for code in CloseCode}
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "data", max_message_bytes=str(LIMIT),
-                            messages_per_second="50", message_burst="100")
+    process = ServerProcess(
+        tmp_path / "data",
+        max_message_bytes=str(LIMIT),
+        messages_per_second="50",
+        message_burst="100",
+    )
     await process.start()
     yield process
     await process.stop()
@@ -58,8 +62,9 @@ async def test_garbage_from_one_connection_does_not_disturb_the_meeting(
     await nodes.call("add", name="moeder", part="worries", item=card("w1", "Zorgen: "))
     await nodes.call("wait_length", name="vader", part="worries", length=1)
     await nodes.call("storm", name="moeder", part="worries", index=0, count=400, interval=20)
-    await nodes.call("storm", name="vader", part="worries", index=0, count=400, interval=20,
-                     char="v")
+    await nodes.call(
+        "storm", name="vader", part="worries", index=0, count=400, interval=20, char="v"
+    )
 
     step1 = protocol.sync_step1(b"\x00")
     cases: dict[str, tuple[list[bytes | str], set[int]]] = {
@@ -70,10 +75,12 @@ async def test_garbage_from_one_connection_does_not_disturb_the_meeting(
         "huge length": ([b"\x00\x02\xff\xff\xff\xff\x0f"], {CloseCode.MALFORMED_MESSAGE}),
         "endless number": ([b"\x00" + b"\xff" * 20], {CloseCode.MALFORMED_MESSAGE}),
         "update that is not an update": (
-            [protocol.sync_update(b"\x05\x99\x01\x02garbage")], {CloseCode.MALFORMED_MESSAGE}
+            [protocol.sync_update(b"\x05\x99\x01\x02garbage")],
+            {CloseCode.MALFORMED_MESSAGE},
         ),
         "awareness that is not JSON": (
-            [b"\x01\x06\x01\x01\x01\x02{x"], {CloseCode.MALFORMED_MESSAGE}
+            [b"\x01\x06\x01\x01\x01\x02{x"],
+            {CloseCode.MALFORMED_MESSAGE},
         ),
         "oversized": ([b"\x00\x02" + b"\x00" * (LIMIT + 1)], {CloseCode.MESSAGE_TOO_BIG}),
         "flood": ([step1] * 400, {CloseCode.TOO_MANY_MESSAGES}),
@@ -95,8 +102,13 @@ async def test_garbage_from_one_connection_does_not_disturb_the_meeting(
     await nodes.call("type", name="moeder", part="worries", index=0, text="[einde]")
     await nodes.call("wait_text", name="vader", part="worries", index=0, includes="[einde]")
     moeder = await nodes.call("json", name="moeder")
-    await nodes.call("wait_text", name="moeder", part="worries", index=0,
-                     includes=(await nodes.call("json", name="vader"))["worries"][0]["text"][-30:])
+    await nodes.call(
+        "wait_text",
+        name="moeder",
+        part="worries",
+        index=0,
+        includes=(await nodes.call("json", name="vader"))["worries"][0]["text"][-30:],
+    )
     assert moeder["worries"][0]["text"].count("v") > 0
     assert await nodes.call("closes", name="moeder") == []
     assert await nodes.call("closes", name="vader") == []
@@ -155,7 +167,10 @@ async def test_an_update_that_breaks_the_schema_is_refused(
     ids=lambda value: value if isinstance(value, str) else "",
 )
 async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unchanged(
-    server: ServerProcess, admin: Admin, nodes: NodeClients, what: str,
+    server: ServerProcess,
+    admin: Admin,
+    nodes: NodeClients,
+    what: str,
     operation: dict[str, object],
 ) -> None:
     board = await admin.create_board("Familie Bakker")

@@ -55,9 +55,9 @@ async def test_twenty_clients_joining_a_new_board_at_once_all_sync(
 ) -> None:
     board = await admin.create_board()
     tokens = [await admin.token(board, "participant", f"p{i}") for i in range(20)]
-    results = await asyncio.gather(*(
-        nodes.connect(f"c{i}", server.ws_url, board, token) for i, token in enumerate(tokens)
-    ))
+    results = await asyncio.gather(
+        *(nodes.connect(f"c{i}", server.ws_url, board, token) for i, token in enumerate(tokens))
+    )
     assert results == [{"synced": True}] * 20
     await nodes.call("add", name="c7", part="worries", item=card("w", "één"))
     for i in range(20):

@@ -28,12 +28,20 @@ async def test_sigkill_during_an_edit_storm_loses_no_update_any_client_received(
         await nodes.call("wait_length", name=name, part="worries", length=len(WRITERS))
     # Card i belongs to writer i; everyone types into their own card at once.
     cards = {name: (await nodes.call("texts", name=name, part="worries")) for name in WRITERS}
-    own = {name: next(i for i, t in enumerate(cards[name]) if t.startswith(name)) for name in WRITERS}
+    own = {
+        name: next(i for i, t in enumerate(cards[name]) if t.startswith(name)) for name in WRITERS
+    }
     for name in WRITERS:
-        await nodes.call("storm", name=name, part="worries", index=own[name], count=2000,
-                         interval=15, char=name[0])
-    await nodes.call("wait_text_length", name="opa", part="worries", index=own["moeder"],
-                     length=60)
+        await nodes.call(
+            "storm",
+            name=name,
+            part="worries",
+            index=own[name],
+            count=2000,
+            interval=15,
+            char=name[0],
+        )
+    await nodes.call("wait_text_length", name="opa", part="worries", index=own["moeder"], length=60)
     for name in WRITERS:
         assert await nodes.call("closes", name=name) == []
 
@@ -85,7 +93,9 @@ async def test_the_board_reloads_the_same_after_a_clean_restart_and_compaction(
     assert state.snapshot is not None
     doc: Doc[object] = Doc()
     doc.apply_update(state.snapshot)
-    assert board_schema().roots_of(doc)["worries"].to_py()[0]["text"] == before["worries"][0]["text"]
+    assert (
+        board_schema().roots_of(doc)["worries"].to_py()[0]["text"] == before["worries"][0]["text"]
+    )
 
     await server.start()
     assert await nodes.connect("again", server.ws_url, board, token) == {"synced": True}

@@ -12,8 +12,12 @@ from tests.sync.helpers import card
 async def meeting(server: ServerProcess, admin: Admin, nodes: NodeClients) -> str:
     """A board with Sanne facilitating, Oma and Oom taking part and the projector watching."""
     board = await admin.create_board("Familie Visser")
-    people = {"sanne": Role.FACILITATOR, "oma": Role.PARTICIPANT, "oom": Role.PARTICIPANT,
-              "beamer": Role.VIEWER}
+    people = {
+        "sanne": Role.FACILITATOR,
+        "oma": Role.PARTICIPANT,
+        "oom": Role.PARTICIPANT,
+        "beamer": Role.VIEWER,
+    }
     for name, role in people.items():
         token = await admin.token(board, role, name)
         assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
@@ -115,9 +119,17 @@ async def test_participants_propose_rules_and_the_facilitator_agrees_them(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
     await meeting(server, admin, nodes)
-    rule = {"id": "r1", "rule": "Oma haalt Max op van school", "who": "Oma", "when": "ma-vr",
-            "check": "Juf belt bij afwezigheid", "if_broken": "Oom springt bij",
-            "status": "proposed", "author": "$me", "created": "2026-11-23T10:00:00Z"}
+    rule = {
+        "id": "r1",
+        "rule": "Oma haalt Max op van school",
+        "who": "Oma",
+        "when": "ma-vr",
+        "check": "Juf belt bij afwezigheid",
+        "if_broken": "Oom springt bij",
+        "status": "proposed",
+        "author": "$me",
+        "created": "2026-11-23T10:00:00Z",
+    }
     await nodes.call("add", name="oma", part="plan", item=rule)
     await settle(nodes, "plan", 1)
     await nodes.call("set_field", name="sanne", part="plan", index=0, key="status", value="agreed")
