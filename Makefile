@@ -17,11 +17,11 @@ test: $(STAMP_PY) $(BUNDLE) system-test-deps lint
 	$(BIN)/pytest
 
 lint: $(STAMP_PY)
-	$(BIN)/ruff check server shared_schema tests bench
+	$(BIN)/ruff check server shared_schema tests $(wildcard bench)
 	$(BIN)/mypy
 
 fmt: $(STAMP_PY)
-	$(BIN)/ruff check --fix server shared_schema tests bench
+	$(BIN)/ruff check --fix server shared_schema tests $(wildcard bench)
 
 bench: $(STAMP_PY) $(BUNDLE)
 	$(BIN)/python -m bench
