@@ -17,7 +17,9 @@ def new_board_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-async def create_board(store: Store, title: str, language: Language) -> BoardRecord:
+async def create_board(
+    store: Store, title: str, language: Language, *, case_id: str | None = None
+) -> BoardRecord:
     title = title.strip()
     if not title:
         raise ValueError("A board needs a title.")
@@ -28,13 +30,21 @@ async def create_board(store: Store, title: str, language: Language) -> BoardRec
         epoch=secrets.token_urlsafe(9),
         status="open",
         created_at=datetime.now(UTC),
+        case_id=case_id,
     )
     await store.create_board(board, new_board_update(title, language))
     return board
 
 
 async def grant_access(
-    store: Store, signer: TokenSigner, board_id: str, role: Role, name: str, ttl_seconds: int
+    store: Store,
+    signer: TokenSigner,
+    board_id: str,
+    role: Role,
+    name: str,
+    ttl_seconds: int,
+    *,
+    relation: str = "",
 ) -> str:
     """A signed token for `board_id`, recorded as a participant so the log can name them."""
     if await store.get_board(board_id) is None:
@@ -46,4 +56,8 @@ async def grant_access(
     await store.add_participant(
         grant.participant_id, board_id, role.value, name, datetime.fromtimestamp(expires_at, UTC)
     )
+    if relation:
+        await store.execute(
+            "UPDATE participants SET relation = ? WHERE id = ?", (relation, grant.participant_id)
+        )
     return signer.issue(grant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import asyncio
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
+from server.access.accounts import AccountError, Accounts
 from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
 from server.app import create_app
@@ -44,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--title", required=True)
     create.add_argument("--language", choices=["nl", "en"], default="nl")
 
+    user = commands.add_parser("user", help="manage facilitator accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create_user = with_data_dir(
+        user_commands.add_parser(
+            "create", help="create an account (password from a prompt, or stdin when piped)"
+        )
+    )
+    create_user.add_argument("email")
+    create_user.add_argument("--name", default="", help="the name colleagues and families see")
+
     token = with_data_dir(commands.add_parser("token", help="print an access token"))
     token.add_argument("board_id")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -67,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(settings)
     try:
         return asyncio.run(_administer(arguments, settings))
-    except (BoardNotFound, ValueError) as error:
+    except (BoardNotFound, ValueError, AccountError) as error:
         print(f"netwerkbord: {error}", file=sys.stderr)
         return 1
 
@@ -96,6 +108,11 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
         if arguments.command == "board":
             board = await create_board(store, arguments.title, arguments.language)
             print(board.id)
+        elif arguments.command == "user":
+            user = await Accounts(store).create_user(
+                arguments.email, arguments.name, _read_password()
+            )
+            print(f"Account created for {user.email} ({user.id}).")
         else:
             signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
             ttl = arguments.ttl if arguments.ttl is not None else settings.default_token_ttl
@@ -108,6 +125,15 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
     finally:
         await store.close()
     return 0
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise AccountError("The two passwords differ.")
+    return password
 
 
 if __name__ == "__main__":

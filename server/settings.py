@@ -30,6 +30,8 @@ class Settings:
     default_token_ttl: int = 12 * 3600
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "info"
+    public_url: str | None = None
+    secure_cookies: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -42,7 +44,10 @@ class Settings:
             return frozenset(self.allowed_origins)
         hosts = {self.host, "localhost", "127.0.0.1"}
         schemes = ("http", "https")
-        return frozenset(f"{scheme}://{h}:{self.port}" for h in hosts for scheme in schemes)
+        own = {f"{scheme}://{h}:{self.port}" for h in hosts for scheme in schemes}
+        if self.public_url:
+            own.add(self.public_url.rstrip("/"))
+        return frozenset(own)
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -91,4 +96,6 @@ class Settings:
             default_token_ttl=int(number("TOKEN_TTL", defaults.default_token_ttl, int)),
             sqlite_synchronous=synchronous,
             log_level=(get("LOG_LEVEL") or defaults.log_level).lower(),
+            public_url=get("PUBLIC_URL"),
+            secure_cookies=(get("SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
+
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class BoardRecord:
     epoch: str
     status: str
     created_at: datetime
+    case_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,27 @@ class CompactionResult:
     snapshot_bytes: int
 
 
-class Store(Protocol):
+class Database(Protocol):
+    """Plain queries, for everything but the update log: accounts, cases, codes, audit.
+
+    SQL is written once with `?` placeholders and portable types (text times, ISO format);
+    each store runs it in its own dialect.
+    """
+
+    async def fetch_one(self, sql: str, params: Sequence[object] = ()) -> Row | None: ...
+
+    async def fetch_all(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one statement in its own transaction; returns the number of rows changed."""
+        ...
+
+    async def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Run several statements in one transaction: all of them, or none."""
+        ...
+
+
+class Store(Database, Protocol):
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry
+from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
 from server.store.migrate import migrate_sqlite
 
@@ -77,8 +77,8 @@ class SQLiteStore:
     def _create_board_sync(self, board: BoardRecord, first_update: bytes) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO boards (id, title, language, epoch, status, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO boards (id, title, language, epoch, status, created_at, case_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     board.id,
                     board.title,
@@ -86,6 +86,7 @@ class SQLiteStore:
                     board.epoch,
                     board.status,
                     board.created_at.isoformat(),
+                    board.case_id,
                 ),
             )
             db.execute(
@@ -97,14 +98,16 @@ class SQLiteStore:
     async def get_board(self, board_id: str) -> BoardRecord | None:
         row = await self._run(
             self._fetchone,
-            "SELECT id, title, language, epoch, status, created_at FROM boards WHERE id = ?",
+            "SELECT id, title, language, epoch, status, created_at, case_id FROM boards "
+            "WHERE id = ?",
             (board_id,),
         )
         if row is None:
             return None
-        board_id, title, language, epoch, status, created_at = (str(value) for value in row)
+        board_id, title, language, epoch, status, created_at = (str(value) for value in row[:6])
         return BoardRecord(
-            board_id, title, language, epoch, status, datetime.fromisoformat(created_at)
+            board_id, title, language, epoch, status, datetime.fromisoformat(created_at),
+            case_id=None if row[6] is None else str(row[6]),
         )
 
     async def add_participant(
@@ -199,6 +202,12 @@ class SQLiteStore:
                 (board_id, state.last_id, snapshot, total, _now()),
             )
             db.execute(
+                "INSERT INTO board_updates_archive (id, board_id, data, author, created_at) "
+                "SELECT id, board_id, data, author, created_at FROM board_updates "
+                "WHERE board_id = ? AND id <= ?",
+                (board_id, state.last_id),
+            )
+            db.execute(
                 "DELETE FROM board_updates WHERE board_id = ? AND id <= ?",
                 (board_id, state.last_id),
             )
@@ -210,13 +219,33 @@ class SQLiteStore:
         )
         return int(str(row[0])) if row else 0
 
+    async def fetch_one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        return await self._run(self._fetchone, sql, params)
+
+    async def fetch_all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return await self._run(self._fetchall, sql, params)
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        return await self._run(self._execute, sql, params)
+
+    async def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        await self._run(self._execute_all, statements)
+
+    def _fetchall(self, sql: str, params: Sequence[object]) -> list[Row]:
+        return list(self._db.execute(sql, params).fetchall())
+
+    def _execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        with self._transaction() as db:
+            for sql, params in statements:
+                db.execute(sql, params)
+
     def _fetchone(self, sql: str, params: Sequence[object]) -> tuple[object, ...] | None:
         result: tuple[object, ...] | None = self._db.execute(sql, params).fetchone()
         return result
 
-    def _execute(self, sql: str, params: Sequence[object]) -> None:
+    def _execute(self, sql: str, params: Sequence[object]) -> int:
         with self._transaction() as db:
-            db.execute(sql, params)
+            return db.execute(sql, params).rowcount
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

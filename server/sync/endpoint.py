@@ -1,4 +1,4 @@
-"""The WebSocket adapter: authenticate, join the room, pump messages, leave."""
+"""The WebSocket adapter: admit, join the room, pump messages, leave."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import logging
 
 from starlette.websockets import WebSocket
 
+from server.access.admission import Admission
+from server.access.roles import Role
 from server.access.tokens import BoardGrant, TokenSigner
+from server.audit import Audit
 from server.errors import CloseCode, ConnectionClosed, InvalidToken
 from server.metrics import Metrics
 from server.settings import Settings
@@ -19,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class BoardEndpoint:
-    """`/ws/boards/{board_id}?token=...`: the Yjs sync and awareness protocol."""
+    """`/ws/boards/{board_id}`: the Yjs sync and awareness protocol, for whoever the
+    token, the facilitator's session or the relative's join cookie says may come in."""
 
     def __init__(
         self,
@@ -27,12 +31,16 @@ class BoardEndpoint:
         store: Store,
         rooms: Rooms,
         signer: TokenSigner,
+        admission: Admission,
+        audit: Audit,
         metrics: Metrics,
     ) -> None:
         self._settings = settings
         self._store = store
         self._rooms = rooms
         self._signer = signer
+        self._admission = admission
+        self._audit = audit
         self._metrics = metrics
         self._origins = settings.origins()
 
@@ -61,14 +69,7 @@ class BoardEndpoint:
         connections = self._metrics.connections.labels(role=grant.role.value)
         connections.inc()
         connection.start()
-        log.info(
-            "joined",
-            extra={
-                "board": board_id,
-                "participant": grant.participant_id,
-                "role": grant.role.value,
-            },
-        )
+        await self._record("joined", grant, board)
         try:
             room.join(connection)
             await self._pump(websocket, connection, room)
@@ -79,23 +80,43 @@ class BoardEndpoint:
             self._rooms.release(room)
             connections.dec()
             await connection.finish()
-            log.info("left", extra={"board": board_id, "participant": grant.participant_id})
+            await self._record("left", grant, board)
+
+    async def _record(self, event: str, grant: BoardGrant, board: BoardRecord) -> None:
+        extra = {"board": board.id, "participant": grant.participant_id, "role": grant.role.value}
+        log.info(event, extra=extra)
+        if grant.role is not Role.VIEWER:
+            await self._audit.record(
+                event, actor_id=grant.participant_id, actor_name=grant.name, board_id=board.id,
+                case_id=board.case_id, role=grant.role.value,
+            )
 
     async def _admit(self, websocket: WebSocket, board_id: str) -> tuple[BoardGrant, BoardRecord]:
         origin = websocket.headers.get("origin")
         if origin is not None and origin not in self._origins:
             raise ConnectionClosed(CloseCode.ORIGIN_NOT_ALLOWED)
-        try:
-            grant = self._signer.verify(websocket.query_params.get("token", ""), board_id)
-        except InvalidToken as error:
-            raise ConnectionClosed(CloseCode.BAD_TOKEN) from error
+        query = websocket.query_params
         board = await self._store.get_board(board_id)
         if board is None:
-            raise ConnectionClosed(CloseCode.BOARD_NOT_FOUND)
-        epoch = websocket.query_params.get("epoch")
+            raise ConnectionClosed(self._why_no_board(board_id, query.get("token", "")))
+        try:
+            grant = await self._admission.grant(board, query, websocket.cookies)
+        except InvalidToken as error:
+            raise ConnectionClosed(CloseCode.BAD_TOKEN) from error
+        if board.status == "closed" and grant.role is not Role.FACILITATOR:
+            raise ConnectionClosed(CloseCode.BOARD_CLOSED)
+        epoch = query.get("epoch")
         if epoch is not None and epoch != board.epoch:
             raise ConnectionClosed(CloseCode.EPOCH_MISMATCH)
         return grant, board
+
+    def _why_no_board(self, board_id: str, token: str) -> CloseCode:
+        """Say a board does not exist only to someone holding a genuine token for it."""
+        try:
+            self._signer.verify(token, board_id)
+        except InvalidToken:
+            return CloseCode.BAD_TOKEN
+        return CloseCode.BOARD_NOT_FOUND
 
     async def _pump(self, websocket: WebSocket, connection: Connection, room: Room) -> None:
         limit = self._settings.max_message_bytes

@@ -20,6 +20,8 @@ from pycrdt import Doc, Map
 
 from server import policy
 from server.access.roles import Role
+from server.access.tokens import BoardGrant
+from server.audit import Audit
 from server.errors import CloseCode, ConnectionClosed, UpdateRefused
 from server.metrics import Metrics
 from server.settings import Settings
@@ -60,6 +62,7 @@ class _Submission:
     connection: Connection | None
     update: bytes | None = None
     server_change: ServerChange | None = None
+    done: asyncio.Future[None] | None = None  # for a server change someone waits on
 
     @property
     def is_stop(self) -> bool:
@@ -74,8 +77,10 @@ class Room:
         schema: BoardSchema,
         settings: Settings,
         metrics: Metrics,
+        audit: Audit,
     ) -> None:
         self.board = board
+        self._audit = audit
         self._store = store
         self._schema = schema
         self._settings = settings
@@ -88,6 +93,7 @@ class Room:
         self._worker: asyncio.Task[None] | None = None
         self._compaction: asyncio.Task[None] | None = None
         self._updates_since_compaction = 0
+        self._refusals: list[tuple[BoardGrant, str]] = []
         self.state = RoomState.LOADING
         self.references = 0  # connections holding the room, counted by the registry
 
@@ -127,6 +133,22 @@ class Room:
         return policy.BoardStatus(
             closed=meta.get("status") == "closed", locked=meta.get("locked") is True
         )
+
+    async def change_as_server(self, change: ServerChange) -> None:
+        """Make `change` through the same pipeline; returns once it is stored and sent."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._inbox.put(_Submission(None, server_change=change, done=done))
+        await done
+
+    def disconnect(self, who: Callable[[BoardGrant], bool], reason: ConnectionClosed) -> int:
+        """Close the connections of everyone `who` picks; returns how many."""
+        chosen = [member for member in self.members if who(member.grant)]
+        for member in chosen:
+            member.close(reason)
+        return len(chosen)
+
+    def connected(self) -> list[BoardGrant]:
+        return [member.grant for member in self.members if not member.closed]
 
     # connections
 
@@ -208,6 +230,25 @@ class Room:
             self.fail()
 
     async def _process(self, batch: list[_Submission]) -> None:
+        try:
+            await self._accept(batch)
+        except Exception as error:
+            for submission in batch:
+                if submission.done is not None and not submission.done.done():
+                    submission.done.set_exception(error)
+            raise
+        for submission in batch:
+            if submission.done is not None and not submission.done.done():
+                submission.done.set_result(None)
+        refusals, self._refusals = self._refusals, []
+        for grant, reason in refusals:
+            await self._audit.record(
+                "update_refused", actor_id=grant.participant_id, actor_name=grant.name,
+                board_id=self.board_id, case_id=self.board.case_id, role=grant.role.value,
+                reason=reason,
+            )
+
+    async def _accept(self, batch: list[_Submission]) -> None:
         accepted: list[tuple[Connection | None, bytes, str]] = []
         for submission in batch:
             staged = self._stage(submission, accepted)
@@ -220,12 +261,15 @@ class Room:
             await self._store.append(
                 [LogEntry(self.board_id, update, author) for _, update, author in accepted]
             )
-        except Exception:
+        except Exception as error:
             log.exception("store failed; updates not accepted", extra={"board": self.board_id})
             self._staging.reset([self.doc.get_update()])
             for connection, _, _ in accepted:
                 if connection is not None:
                     connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
+            for submission in batch:
+                if submission.done is not None and not submission.done.done():
+                    submission.done.set_exception(error)
             return
         self._metrics.store_latency.observe(time.perf_counter() - started)
         for connection, update, _ in accepted:
@@ -279,6 +323,7 @@ class Room:
             )
             return
         grant = connection.grant
+        self._refusals.append((grant, refusal.reason))
         log.warning(
             "update refused",
             extra={

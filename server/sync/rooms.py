@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from server.audit import Audit
 from server.errors import CloseCode
 from server.metrics import Metrics
 from server.settings import Settings
@@ -20,9 +21,15 @@ class Rooms:
     evicted finishes storing and compacting (`_closing`) before the board loads again."""
 
     def __init__(
-        self, store: Store, schema: BoardSchema, settings: Settings, metrics: Metrics
+        self,
+        store: Store,
+        schema: BoardSchema,
+        settings: Settings,
+        metrics: Metrics,
+        audit: Audit,
     ) -> None:
         self._store = store
+        self._audit = audit
         self._schema = schema
         self._settings = settings
         self._metrics = metrics
@@ -60,7 +67,9 @@ class Rooms:
             closing = self._closing.get(board.id)
             if closing is not None:
                 await asyncio.shield(closing)
-            room = Room(board, self._store, self._schema, self._settings, self._metrics)
+            room = Room(
+                board, self._store, self._schema, self._settings, self._metrics, self._audit
+            )
             await room.load()
             self._rooms[board.id] = room
             return room

@@ -1,0 +1,65 @@
+"""The application's services, built once from its settings and shared by every handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.requests import HTTPConnection
+
+from server.access.accounts import Accounts
+from server.access.admission import Admission
+from server.access.codes import JoinCodes
+from server.access.tokens import TokenSigner, load_secret_key
+from server.audit import Audit
+from server.cases import Cases
+from server.metrics import Metrics
+from server.settings import Settings
+from server.store.sqlite import SQLiteStore
+from server.sync.rooms import Rooms
+from shared_schema import board_schema
+
+
+@dataclass
+class Services:
+    """Everything a request handler may need, built once per application."""
+
+    settings: Settings
+    store: SQLiteStore
+    rooms: Rooms
+    signer: TokenSigner
+    metrics: Metrics
+    accounts: Accounts
+    cases: Cases
+    codes: JoinCodes
+    audit: Audit
+    admission: Admission
+    limiter: MovingWindowRateLimiter
+
+
+def build_services(settings: Settings) -> Services:
+    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    metrics = Metrics()
+    audit = Audit(store)
+    accounts = Accounts(store)
+    cases = Cases(store)
+    signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
+    return Services(
+        settings=settings,
+        store=store,
+        rooms=Rooms(store, board_schema(), settings, metrics, audit),
+        signer=signer,
+        metrics=metrics,
+        accounts=accounts,
+        cases=cases,
+        codes=JoinCodes(store),
+        audit=audit,
+        admission=Admission(store, signer, accounts, cases),
+        limiter=MovingWindowRateLimiter(MemoryStorage()),
+    )
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    services: Services = connection.app.state.services
+    return services

@@ -1,0 +1,93 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.access.accounts import SESSION_SECONDS
+from server.access.admission import SESSION_COOKIE
+from server.services import services_of
+from server.web.guards import (
+    SIGN_IN_PER_ADDRESS,
+    SIGN_IN_PER_EMAIL,
+    anonymous_csrf_token,
+    check_anonymous_csrf,
+    client_address,
+    count_against,
+    rate_limited,
+    remember_anonymous_csrf,
+    require_csrf,
+    session_of,
+    set_private_cookie,
+)
+from server.web.render import render
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever send someone on to a page of ours."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+async def sign_in_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    token = anonymous_csrf_token(request)
+    response = render(request, "signin.html", {
+        "form_token": token, "error": error, "next": safe_next(request.query_params.get("next")),
+    }, status_code=status)
+    remember_anonymous_csrf(request, response, token)
+    return response
+
+
+async def sign_in(request: Request) -> Response:
+    services = services_of(request)
+    form = await request.form()
+    check_anonymous_csrf(request, str(form.get("form_token", "")))
+    email = str(form.get("email", "")).strip().lower()
+    address = client_address(request)
+    if rate_limited(request, SIGN_IN_PER_EMAIL, email) or rate_limited(
+        request, SIGN_IN_PER_ADDRESS, address
+    ):
+        await services.audit.record("sign_in_limited", actor_name=email, address=address)
+        return await sign_in_page(request, "signin.limited", 429)
+    user = await services.accounts.authenticate(email, str(form.get("password", "")))
+    if user is None:
+        count_against(request, SIGN_IN_PER_EMAIL, email)
+        count_against(request, SIGN_IN_PER_ADDRESS, address)
+        await services.audit.record("sign_in_failed", actor_name=email, address=address)
+        return await sign_in_page(request, "signin.failed", 401)
+    token = await services.accounts.start_session(user)
+    await services.audit.record("signed_in", actor_id=user.id, actor_name=user.name,
+                                address=address)
+    response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
+    set_private_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    services = services_of(request)
+    session = await session_of(request)
+    response = RedirectResponse("/signin", status_code=303)
+    if session is not None:
+        form = await request.form()
+        require_csrf(request, session, str(form.get("csrf_token", "")))
+        await services.accounts.end_session(request.cookies.get(SESSION_COOKIE))
+        await services.audit.record("signed_out", actor_id=session.user.id,
+                                    actor_name=session.user.name)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def auth_routes() -> list[BaseRoute]:
+    return [
+        Route("/signin", sign_in_page, methods=["GET"]),
+        Route("/signin", sign_in, methods=["POST"]),
+        Route("/signout", sign_out, methods=["POST"]),
+    ]

@@ -1,0 +1,192 @@
+"""The facilitator's controls over a meeting: lock, code, who is in, remove, end; audit."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import segno
+from pycrdt import Map
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server import clock
+from server.access.roles import Role
+from server.access.tokens import BoardGrant
+from server.errors import CloseCode, ConnectionClosed
+from server.services import Services, services_of
+from server.store.base import BoardRecord
+from server.sync.room import Room
+from server.web.guards import facilitated_board, require_csrf, require_session
+
+
+@contextlib.asynccontextmanager
+async def open_room(services: Services, board: BoardRecord) -> AsyncIterator[Room]:
+    """The board's room, loaded for as long as the block needs it."""
+    room = await services.rooms.acquire(board)
+    try:
+        yield room
+    finally:
+        services.rooms.release(room)
+
+
+def join_url(request: Request, code: str) -> str:
+    base = services_of(request).settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/j/{code}"
+
+
+async def _facilitator(request: Request, *, write: bool) -> tuple[Any, BoardRecord]:
+    session = await require_session(request)
+    board = await facilitated_board(request, request.path_params["board_id"], session)
+    if write:
+        require_csrf(request, session, None)
+    return session, board
+
+
+async def meeting(request: Request) -> Response:
+    """Everything the facilitator's controls show: code, link, who is in."""
+    services = services_of(request)
+    _, board = await _facilitator(request, write=False)
+    code = await services.codes.current_or_new(board.id) if board.status == "open" else None
+    return JSONResponse({
+        "board": {"id": board.id, "title": board.title, "status": board.status,
+                  "case_id": board.case_id},
+        "code": code,
+        "join_url": join_url(request, code) if code else None,
+        "participants": await _participants(services, board),
+    })
+
+
+async def _participants(services: Services, board: BoardRecord) -> list[dict[str, Any]]:
+    room = services.rooms.get(board.id)
+    connected = {grant.participant_id for grant in room.connected()} if room else set()
+    rows = await services.store.fetch_all(
+        "SELECT id, name, relation, role, created_at, revoked_at FROM participants "
+        "WHERE board_id = ? ORDER BY created_at",
+        (board.id,),
+    )
+    return [
+        {"id": r[0], "name": r[1], "relation": r[2], "role": r[3], "joined": r[4],
+         "removed": r[5] is not None, "connected": r[0] in connected}
+        for r in rows
+    ]
+
+
+async def lock(request: Request) -> Response:
+    services = services_of(request)
+    session, board = await _facilitator(request, write=True)
+    locked = bool((await request.json()).get("locked"))
+
+    def set_lock(roots: dict[str, Any]) -> None:
+        roots["meta"]["locked"] = locked
+
+    async with open_room(services, board) as room:
+        await room.change_as_server(set_lock)
+    await services.audit.record(
+        "board_locked" if locked else "board_unlocked", actor_id=session.user.id,
+        actor_name=session.user.name, board_id=board.id, case_id=board.case_id,
+    )
+    return JSONResponse({"locked": locked})
+
+
+async def rotate_code(request: Request) -> Response:
+    services = services_of(request)
+    session, board = await _facilitator(request, write=True)
+    if board.status != "open":
+        return JSONResponse({"error": "This meeting has ended."}, status_code=409)
+    code = await services.codes.issue(board.id)
+    await services.audit.record("code_rotated", actor_id=session.user.id,
+                                actor_name=session.user.name, board_id=board.id,
+                                case_id=board.case_id)
+    return JSONResponse({"code": code, "join_url": join_url(request, code)})
+
+
+async def remove_participant(request: Request) -> Response:
+    services = services_of(request)
+    session, board = await _facilitator(request, write=True)
+    participant = request.path_params["participant_id"]
+    changed = await services.store.execute(
+        "UPDATE participants SET revoked_at = ? WHERE id = ? AND board_id = ? "
+        "AND revoked_at IS NULL",
+        (clock.iso(clock.now()), participant, board.id),
+    )
+    room = services.rooms.get(board.id)
+    if room is not None:
+        room.disconnect(
+            lambda grant: grant.participant_id == participant,
+            ConnectionClosed(CloseCode.BAD_TOKEN, "You were removed from the meeting."),
+        )
+    await services.audit.record("participant_removed", actor_id=session.user.id,
+                                actor_name=session.user.name, board_id=board.id,
+                                case_id=board.case_id, participant=participant)
+    return JSONResponse({"removed": bool(changed)})
+
+
+async def end_meeting(request: Request) -> Response:
+    services = services_of(request)
+    session, board = await _facilitator(request, write=True)
+    await close_board(services, board)
+    await services.audit.record("meeting_ended", actor_id=session.user.id,
+                                actor_name=session.user.name, board_id=board.id,
+                                case_id=board.case_id)
+    return JSONResponse({"status": "closed"})
+
+
+async def close_board(services: Services, board: BoardRecord) -> None:
+    """Freeze the board: closed in the document and the store, codes and tokens void, every
+    relative's and viewer's connection closed. Facilitators stay, read-only."""
+
+    def close(roots: dict[str, Any]) -> None:
+        meta: Map[Any] = roots["meta"]
+        meta["status"] = "closed"
+        meta["locked"] = True
+
+    async with open_room(services, board) as room:
+        await room.change_as_server(close)
+        now = clock.iso(clock.now())
+        await services.store.execute_all([
+            ("UPDATE boards SET status = 'closed', closed_at = ? WHERE id = ?", (now, board.id)),
+            ("UPDATE participants SET revoked_at = ? WHERE board_id = ? AND revoked_at IS NULL",
+             (now, board.id)),
+        ])
+        await services.codes.revoke_all(board.id)
+        room.disconnect(_not_facilitator, ConnectionClosed(CloseCode.BOARD_CLOSED))
+
+
+def _not_facilitator(grant: BoardGrant) -> bool:
+    return grant.role is not Role.FACILITATOR
+
+
+async def audit_trail(request: Request) -> Response:
+    services = services_of(request)
+    _, board = await _facilitator(request, write=False)
+    entries = await services.audit.for_board(board.id)
+    return JSONResponse([entry.__dict__ for entry in entries])
+
+
+async def join_qr(request: Request) -> Response:
+    """The QR code of the join link, as SVG, for the facilitator's screen and the projector."""
+    services = services_of(request)
+    _, board = await _facilitator(request, write=False)
+    code = await services.codes.current(board.id)
+    if code is None:
+        return Response(status_code=404)
+    qr = segno.make(join_url(request, code), error="m")
+    return Response(qr.svg_inline(scale=8, border=2, dark="#111", light="#fff"),
+                    media_type="image/svg+xml")
+
+
+def control_routes() -> list[BaseRoute]:
+    base = "/api/boards/{board_id}"
+    return [
+        Route(base, meeting),
+        Route(f"{base}/lock", lock, methods=["POST"]),
+        Route(f"{base}/code", rotate_code, methods=["POST"]),
+        Route(f"{base}/participants/{{participant_id}}/remove", remove_participant,
+              methods=["POST"]),
+        Route(f"{base}/end", end_meeting, methods=["POST"]),
+        Route(f"{base}/audit", audit_trail),
+        Route("/boards/{board_id}/qr.svg", join_qr),
+    ]

@@ -1,0 +1,96 @@
+"""Who is asking, and may they: sessions, CSRF, case membership, rate limits, cookies."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from limits import RateLimitItem, parse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.access.accounts import Session
+from server.access.admission import SESSION_COOKIE
+from server.services import services_of
+from server.store.base import BoardRecord
+
+ANONYMOUS_CSRF_COOKIE = "nb_csrf"
+SIGN_IN_PER_EMAIL = parse("5/15 minutes")
+SIGN_IN_PER_ADDRESS = parse("30/15 minutes")
+WRONG_CODES_PER_ADDRESS = parse("10/10 minutes")
+
+
+class SignInRequired(Exception):
+    """A page that needs a signed-in facilitator; the handler sends them to sign in."""
+
+
+async def session_of(request: Request) -> Session | None:
+    return await services_of(request).accounts.session(request.cookies.get(SESSION_COOKIE))
+
+
+async def require_session(request: Request) -> Session:
+    session = await session_of(request)
+    if session is None:
+        raise SignInRequired
+    return session
+
+
+def require_csrf(request: Request, session: Session, submitted: str | None) -> None:
+    """Forms carry the session's token in a field, scripts in the X-CSRF-Token header."""
+    candidate = submitted or request.headers.get("x-csrf-token")
+    if not session.csrf_matches(candidate):
+        raise HTTPException(403, "This form has expired. Reload the page and try again.")
+
+
+async def facilitated_board(request: Request, board_id: str, session: Session) -> BoardRecord:
+    """The board, if the signed-in facilitator works on its case. The same answer (404) for
+    a board that does not exist and one they may not see: existence is not for strangers."""
+    services = services_of(request)
+    board = await services.store.get_board(board_id)
+    if board is None or not await services.cases.is_member(board.case_id, session.user.id):
+        raise HTTPException(404, "There is no such board, or it is not one of your cases.")
+    return board
+
+
+def rate_limited(request: Request, limit: RateLimitItem, *keys: str) -> bool:
+    """True when this client has used up `limit` (count only what should be limited)."""
+    limiter = services_of(request).limiter
+    return not limiter.test(limit, *keys)
+
+
+def count_against(request: Request, limit: RateLimitItem, *keys: str) -> None:
+    services_of(request).limiter.hit(limit, *keys)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def secure_cookies(request: Request) -> bool:
+    return request.url.scheme == "https" or services_of(request).settings.secure_cookies
+
+
+def set_private_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int | None = None,
+    same_site: str = "lax",
+) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite=same_site,  # type: ignore[arg-type]
+        secure=secure_cookies(request), path="/",
+    )
+
+
+def anonymous_csrf_token(request: Request) -> str:
+    """For forms before anyone is signed in (sign-in, join): a double-submit cookie."""
+    return request.cookies.get(ANONYMOUS_CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+
+def remember_anonymous_csrf(request: Request, response: Response, token: str) -> None:
+    set_private_cookie(request, response, ANONYMOUS_CSRF_COOKIE, token, same_site="strict")
+
+
+def check_anonymous_csrf(request: Request, submitted: str | None) -> None:
+    cookie = request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise HTTPException(403, "This form has expired. Reload the page and try again.")

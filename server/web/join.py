@@ -1,0 +1,100 @@
+"""Relatives joining from their phones: the code, a name, and in."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.access.admission import join_cookie
+from server.access.codes import CodeProblem, CodeRefused, normalise_code
+from server.access.roles import Role
+from server.boards import grant_access
+from server.services import services_of
+from server.web.guards import (
+    WRONG_CODES_PER_ADDRESS,
+    anonymous_csrf_token,
+    check_anonymous_csrf,
+    client_address,
+    count_against,
+    rate_limited,
+    remember_anonymous_csrf,
+    set_private_cookie,
+)
+from server.web.render import render
+
+JOIN_SECONDS = 12 * 3600
+_STATUS = {CodeProblem.UNKNOWN: 404, CodeProblem.EXPIRED: 410, CodeProblem.REVOKED: 410,
+           CodeProblem.CLOSED: 410}
+
+
+async def code_form(request: Request) -> Response:
+    return render(request, "join_code.html", {})
+
+
+async def code_submitted(request: Request) -> Response:
+    form = await request.form()
+    code = normalise_code(str(form.get("code", "")))
+    return RedirectResponse(f"/j/{code or '-'}", status_code=303)
+
+
+async def _board_for(request: Request, code: str) -> tuple[str | None, Response | None]:
+    """The board the code opens, or the page that says, plainly, why it does not."""
+    address = client_address(request)
+    if rate_limited(request, WRONG_CODES_PER_ADDRESS, address):
+        return None, render(request, "join_code.html", {"error": "join.limited"},
+                            status_code=429)
+    try:
+        return await services_of(request).codes.resolve(code), None
+    except CodeRefused as refused:
+        if refused.problem is CodeProblem.UNKNOWN:
+            count_against(request, WRONG_CODES_PER_ADDRESS, address)
+        return None, render(request, "join_code.html",
+                            {"error": f"join.{refused.problem.value}", "code": code},
+                            status_code=_STATUS[refused.problem])
+
+
+async def name_form(request: Request, error: str | None = None) -> Response:
+    code = request.path_params["code"]
+    board_id, problem = await _board_for(request, code)
+    if problem is not None:
+        return problem
+    board = await services_of(request).store.get_board(str(board_id))
+    token = anonymous_csrf_token(request)
+    response = render(request, "join_name.html", {
+        "code": normalise_code(code), "board": board, "form_token": token, "error": error,
+    }, status_code=400 if error else 200)
+    remember_anonymous_csrf(request, response, token)
+    return response
+
+
+async def join(request: Request) -> Response:
+    services = services_of(request)
+    form = await request.form()
+    check_anonymous_csrf(request, str(form.get("form_token", "")))
+    board_id, problem = await _board_for(request, request.path_params["code"])
+    if problem is not None:
+        return problem
+    assert board_id is not None
+    name = " ".join(str(form.get("name", "")).split())[:80]
+    relation = " ".join(str(form.get("relation", "")).split())[:80]
+    if not name:
+        return await name_form(request, error="join.name_missing")
+    token = await grant_access(services.store, services.signer, board_id, Role.PARTICIPANT,
+                               name, JOIN_SECONDS, relation=relation)
+    board = await services.store.get_board(board_id)
+    await services.audit.record("joined_with_code", actor_name=name, board_id=board_id,
+                                case_id=board.case_id if board else None, relation=relation,
+                                address=client_address(request))
+    response = RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+    set_private_cookie(request, response, join_cookie(board_id), token, same_site="strict")
+    return response
+
+
+def join_routes() -> list[BaseRoute]:
+    return [
+        Route("/j", code_form, methods=["GET"]),
+        Route("/j", code_submitted, methods=["POST"]),
+        Route("/j/{code}", name_form, methods=["GET"]),
+        Route("/j/{code}", join, methods=["POST"]),
+    ]
