@@ -32,7 +32,8 @@ def create_app(settings: Settings) -> Starlette:
             await services.store.close()
 
     app = Starlette(
-        routes=routes(services), lifespan=lifespan,
+        routes=routes(services),
+        lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.add_middleware(SecurityHeaders)
@@ -48,8 +49,13 @@ def routes(services: Services) -> list[BaseRoute]:
         return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     board_endpoint = BoardEndpoint(
-        services.settings, services.store, services.rooms, services.signer,
-        services.admission, services.audit, services.metrics,
+        services.settings,
+        services.store,
+        services.rooms,
+        services.signer,
+        services.admission,
+        services.audit,
+        services.metrics,
     )
     return [
         Route("/healthz", healthz),

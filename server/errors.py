@@ -77,3 +77,7 @@ class BoardNotFound(Exception):
 
 class InvalidToken(Exception):
     """A token that is forged, expired, malformed or for another board."""
+
+
+class AccessRevoked(InvalidToken):
+    """A genuine token whose holder was removed, or whose meeting has ended."""

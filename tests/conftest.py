@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 
 import pytest
@@ -9,12 +9,29 @@ from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def print_log_if_failed(request: pytest.FixtureRequest, server: ServerProcess) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print("--- server log (last 40 lines) ---")
+        print("\n".join(line[:2000] for line in server.log_lines[-40:]))
+
+
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
+async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
     process = ServerProcess(tmp_path / "data")
     await process.start()
     yield process
     await process.stop()
+    print_log_if_failed(request, process)
 
 
 @pytest.fixture

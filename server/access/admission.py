@@ -10,7 +10,7 @@ from server.access.accounts import Accounts
 from server.access.roles import Role
 from server.access.tokens import BoardGrant, TokenSigner
 from server.cases import Cases
-from server.errors import InvalidToken
+from server.errors import AccessRevoked, InvalidToken
 from server.store.base import BoardRecord, Database
 
 SESSION_COOKIE = "nb_session"
@@ -22,9 +22,7 @@ def join_cookie(board_id: str) -> str:
 
 
 class Admission:
-    def __init__(
-        self, db: Database, signer: TokenSigner, accounts: Accounts, cases: Cases
-    ) -> None:
+    def __init__(self, db: Database, signer: TokenSigner, accounts: Accounts, cases: Cases) -> None:
         self._db = db
         self._signer = signer
         self._accounts = accounts
@@ -49,7 +47,7 @@ class Admission:
             "SELECT revoked_at FROM participants WHERE id = ?", (grant.participant_id,)
         )
         if row is not None and row[0] is not None:
-            raise InvalidToken("This person was removed from the meeting.")
+            raise AccessRevoked("This person was removed from the meeting.")
 
     async def _facilitator_grant(self, board: BoardRecord, session_token: str | None) -> BoardGrant:
         session = await self._accounts.session(session_token)

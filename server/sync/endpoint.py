@@ -10,7 +10,7 @@ from server.access.admission import Admission
 from server.access.roles import Role
 from server.access.tokens import BoardGrant, TokenSigner
 from server.audit import Audit
-from server.errors import CloseCode, ConnectionClosed, InvalidToken
+from server.errors import AccessRevoked, CloseCode, ConnectionClosed, InvalidToken
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, Store
@@ -87,8 +87,12 @@ class BoardEndpoint:
         log.info(event, extra=extra)
         if grant.role is not Role.VIEWER:
             await self._audit.record(
-                event, actor_id=grant.participant_id, actor_name=grant.name, board_id=board.id,
-                case_id=board.case_id, role=grant.role.value,
+                event,
+                actor_id=grant.participant_id,
+                actor_name=grant.name,
+                board_id=board.id,
+                case_id=board.case_id,
+                role=grant.role.value,
             )
 
     async def _admit(self, websocket: WebSocket, board_id: str) -> tuple[BoardGrant, BoardRecord]:
@@ -101,6 +105,10 @@ class BoardEndpoint:
             raise ConnectionClosed(self._why_no_board(board_id, query.get("token", "")))
         try:
             grant = await self._admission.grant(board, query, websocket.cookies)
+        except AccessRevoked as error:
+            ended = board.status == "closed"
+            code = CloseCode.BOARD_CLOSED if ended else CloseCode.BAD_TOKEN
+            raise ConnectionClosed(code) from error
         except InvalidToken as error:
             raise ConnectionClosed(CloseCode.BAD_TOKEN) from error
         if board.status == "closed" and grant.role is not Role.FACILITATOR:

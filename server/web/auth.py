@@ -39,9 +39,16 @@ def safe_next(target: str | None) -> str:
 
 async def sign_in_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     token = anonymous_csrf_token(request)
-    response = render(request, "signin.html", {
-        "form_token": token, "error": error, "next": safe_next(request.query_params.get("next")),
-    }, status_code=status)
+    response = render(
+        request,
+        "signin.html",
+        {
+            "form_token": token,
+            "error": error,
+            "next": safe_next(request.query_params.get("next")),
+        },
+        status_code=status,
+    )
     remember_anonymous_csrf(request, response, token)
     return response
 
@@ -64,8 +71,9 @@ async def sign_in(request: Request) -> Response:
         await services.audit.record("sign_in_failed", actor_name=email, address=address)
         return await sign_in_page(request, "signin.failed", 401)
     token = await services.accounts.start_session(user)
-    await services.audit.record("signed_in", actor_id=user.id, actor_name=user.name,
-                                address=address)
+    await services.audit.record(
+        "signed_in", actor_id=user.id, actor_name=user.name, address=address
+    )
     response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
     set_private_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
     return response
@@ -79,8 +87,9 @@ async def sign_out(request: Request) -> Response:
         form = await request.form()
         require_csrf(request, session, str(form.get("csrf_token", "")))
         await services.accounts.end_session(request.cookies.get(SESSION_COOKIE))
-        await services.audit.record("signed_out", actor_id=session.user.id,
-                                    actor_name=session.user.name)
+        await services.audit.record(
+            "signed_out", actor_id=session.user.id, actor_name=session.user.name
+        )
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -50,13 +50,19 @@ async def meeting(request: Request) -> Response:
     services = services_of(request)
     _, board = await _facilitator(request, write=False)
     code = await services.codes.current_or_new(board.id) if board.status == "open" else None
-    return JSONResponse({
-        "board": {"id": board.id, "title": board.title, "status": board.status,
-                  "case_id": board.case_id},
-        "code": code,
-        "join_url": join_url(request, code) if code else None,
-        "participants": await _participants(services, board),
-    })
+    return JSONResponse(
+        {
+            "board": {
+                "id": board.id,
+                "title": board.title,
+                "status": board.status,
+                "case_id": board.case_id,
+            },
+            "code": code,
+            "join_url": join_url(request, code) if code else None,
+            "participants": await _participants(services, board),
+        }
+    )
 
 
 async def _participants(services: Services, board: BoardRecord) -> list[dict[str, Any]]:
@@ -68,8 +74,15 @@ async def _participants(services: Services, board: BoardRecord) -> list[dict[str
         (board.id,),
     )
     return [
-        {"id": r[0], "name": r[1], "relation": r[2], "role": r[3], "joined": r[4],
-         "removed": r[5] is not None, "connected": r[0] in connected}
+        {
+            "id": r[0],
+            "name": r[1],
+            "relation": r[2],
+            "role": r[3],
+            "joined": r[4],
+            "removed": r[5] is not None,
+            "connected": r[0] in connected,
+        }
         for r in rows
     ]
 
@@ -85,8 +98,11 @@ async def lock(request: Request) -> Response:
     async with open_room(services, board) as room:
         await room.change_as_server(set_lock)
     await services.audit.record(
-        "board_locked" if locked else "board_unlocked", actor_id=session.user.id,
-        actor_name=session.user.name, board_id=board.id, case_id=board.case_id,
+        "board_locked" if locked else "board_unlocked",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=board.case_id,
     )
     return JSONResponse({"locked": locked})
 
@@ -97,9 +113,13 @@ async def rotate_code(request: Request) -> Response:
     if board.status != "open":
         return JSONResponse({"error": "This meeting has ended."}, status_code=409)
     code = await services.codes.issue(board.id)
-    await services.audit.record("code_rotated", actor_id=session.user.id,
-                                actor_name=session.user.name, board_id=board.id,
-                                case_id=board.case_id)
+    await services.audit.record(
+        "code_rotated",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=board.case_id,
+    )
     return JSONResponse({"code": code, "join_url": join_url(request, code)})
 
 
@@ -118,9 +138,14 @@ async def remove_participant(request: Request) -> Response:
             lambda grant: grant.participant_id == participant,
             ConnectionClosed(CloseCode.BAD_TOKEN, "You were removed from the meeting."),
         )
-    await services.audit.record("participant_removed", actor_id=session.user.id,
-                                actor_name=session.user.name, board_id=board.id,
-                                case_id=board.case_id, participant=participant)
+    await services.audit.record(
+        "participant_removed",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=board.case_id,
+        participant=participant,
+    )
     return JSONResponse({"removed": bool(changed)})
 
 
@@ -128,9 +153,13 @@ async def end_meeting(request: Request) -> Response:
     services = services_of(request)
     session, board = await _facilitator(request, write=True)
     await close_board(services, board)
-    await services.audit.record("meeting_ended", actor_id=session.user.id,
-                                actor_name=session.user.name, board_id=board.id,
-                                case_id=board.case_id)
+    await services.audit.record(
+        "meeting_ended",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=board.case_id,
+    )
     return JSONResponse({"status": "closed"})
 
 
@@ -146,11 +175,19 @@ async def close_board(services: Services, board: BoardRecord) -> None:
     async with open_room(services, board) as room:
         await room.change_as_server(close)
         now = clock.iso(clock.now())
-        await services.store.execute_all([
-            ("UPDATE boards SET status = 'closed', closed_at = ? WHERE id = ?", (now, board.id)),
-            ("UPDATE participants SET revoked_at = ? WHERE board_id = ? AND revoked_at IS NULL",
-             (now, board.id)),
-        ])
+        await services.store.execute_all(
+            [
+                (
+                    "UPDATE boards SET status = 'closed', closed_at = ? WHERE id = ?",
+                    (now, board.id),
+                ),
+                (
+                    "UPDATE participants SET revoked_at = ? "
+                    "WHERE board_id = ? AND revoked_at IS NULL",
+                    (now, board.id),
+                ),
+            ]
+        )
         await services.codes.revoke_all(board.id)
         room.disconnect(_not_facilitator, ConnectionClosed(CloseCode.BOARD_CLOSED))
 
@@ -174,8 +211,9 @@ async def join_qr(request: Request) -> Response:
     if code is None:
         return Response(status_code=404)
     qr = segno.make(join_url(request, code), error="m")
-    return Response(qr.svg_inline(scale=8, border=2, dark="#111", light="#fff"),
-                    media_type="image/svg+xml")
+    return Response(
+        qr.svg_inline(scale=8, border=2, dark="#111", light="#fff"), media_type="image/svg+xml"
+    )
 
 
 def control_routes() -> list[BaseRoute]:
@@ -184,8 +222,9 @@ def control_routes() -> list[BaseRoute]:
         Route(base, meeting),
         Route(f"{base}/lock", lock, methods=["POST"]),
         Route(f"{base}/code", rotate_code, methods=["POST"]),
-        Route(f"{base}/participants/{{participant_id}}/remove", remove_participant,
-              methods=["POST"]),
+        Route(
+            f"{base}/participants/{{participant_id}}/remove", remove_participant, methods=["POST"]
+        ),
         Route(f"{base}/end", end_meeting, methods=["POST"]),
         Route(f"{base}/audit", audit_trail),
         Route("/boards/{board_id}/qr.svg", join_qr),

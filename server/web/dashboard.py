@@ -19,10 +19,15 @@ from shared_schema import Language
 async def dashboard(request: Request) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    return render(request, "dashboard.html", {
-        "cases": await services.cases.for_user(session.user.id),
-        "open_boards": await services.cases.open_boards_for(session.user.id),
-    }, session=session)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "cases": await services.cases.for_user(session.user.id),
+            "open_boards": await services.cases.open_boards_for(session.user.id),
+        },
+        session=session,
+    )
 
 
 async def create_case(request: Request) -> Response:
@@ -34,8 +39,9 @@ async def create_case(request: Request) -> Response:
         case = await services.cases.create(str(form.get("title", "")), session.user)
     except AccountError:
         return RedirectResponse("/", status_code=303)
-    await services.audit.record("case_created", actor_id=session.user.id,
-                                actor_name=session.user.name, case_id=case.id)
+    await services.audit.record(
+        "case_created", actor_id=session.user.id, actor_name=session.user.name, case_id=case.id
+    )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -51,12 +57,18 @@ async def case_page(request: Request, notice: str | None = None, status: int = 2
     services = services_of(request)
     session = await require_session(request)
     case = await _member_case(request, session)
-    return render(request, "case.html", {
-        "case": case,
-        "boards": await services.cases.boards(case.id),
-        "members": await services.cases.members(case.id),
-        "notice": notice,
-    }, session=session, status_code=status)
+    return render(
+        request,
+        "case.html",
+        {
+            "case": case,
+            "boards": await services.cases.boards(case.id),
+            "members": await services.cases.members(case.id),
+            "notice": notice,
+        },
+        session=session,
+        status_code=status,
+    )
 
 
 async def create_meeting(request: Request) -> Response:
@@ -69,9 +81,13 @@ async def create_meeting(request: Request) -> Response:
     title = str(form.get("title", "")).strip()[:200] or case.title
     board = await create_board(services.store, title, language, case_id=case.id)
     await services.codes.issue(board.id)
-    await services.audit.record("meeting_opened", actor_id=session.user.id,
-                                actor_name=session.user.name, board_id=board.id,
-                                case_id=case.id)
+    await services.audit.record(
+        "meeting_opened",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=case.id,
+    )
     return RedirectResponse(f"/boards/{board.id}", status_code=303)
 
 
@@ -85,9 +101,13 @@ async def share_case(request: Request) -> Response:
     if colleague is None:
         return await case_page(request, notice="case.share_unknown", status=400)
     await services.cases.share(case.id, colleague, session.user)
-    await services.audit.record("case_shared", actor_id=session.user.id,
-                                actor_name=session.user.name, case_id=case.id,
-                                colleague=colleague.id)
+    await services.audit.record(
+        "case_shared",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        case_id=case.id,
+        colleague=colleague.id,
+    )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 

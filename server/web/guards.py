@@ -72,12 +72,22 @@ def secure_cookies(request: Request) -> bool:
 
 
 def set_private_cookie(
-    request: Request, response: Response, name: str, value: str, *, max_age: int | None = None,
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    *,
+    max_age: int | None = None,
     same_site: str = "lax",
 ) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite=same_site,  # type: ignore[arg-type]
-        secure=secure_cookies(request), path="/",
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite=same_site,  # type: ignore[arg-type]
+        secure=secure_cookies(request),
+        path="/",
     )
 
 

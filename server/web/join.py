@@ -24,8 +24,12 @@ from server.web.guards import (
 from server.web.render import render
 
 JOIN_SECONDS = 12 * 3600
-_STATUS = {CodeProblem.UNKNOWN: 404, CodeProblem.EXPIRED: 410, CodeProblem.REVOKED: 410,
-           CodeProblem.CLOSED: 410}
+_STATUS = {
+    CodeProblem.UNKNOWN: 404,
+    CodeProblem.EXPIRED: 410,
+    CodeProblem.REVOKED: 410,
+    CodeProblem.CLOSED: 410,
+}
 
 
 async def code_form(request: Request) -> Response:
@@ -42,16 +46,18 @@ async def _board_for(request: Request, code: str) -> tuple[str | None, Response 
     """The board the code opens, or the page that says, plainly, why it does not."""
     address = client_address(request)
     if rate_limited(request, WRONG_CODES_PER_ADDRESS, address):
-        return None, render(request, "join_code.html", {"error": "join.limited"},
-                            status_code=429)
+        return None, render(request, "join_code.html", {"error": "join.limited"}, status_code=429)
     try:
         return await services_of(request).codes.resolve(code), None
     except CodeRefused as refused:
         if refused.problem is CodeProblem.UNKNOWN:
             count_against(request, WRONG_CODES_PER_ADDRESS, address)
-        return None, render(request, "join_code.html",
-                            {"error": f"join.{refused.problem.value}", "code": code},
-                            status_code=_STATUS[refused.problem])
+        return None, render(
+            request,
+            "join_code.html",
+            {"error": f"join.{refused.problem.value}", "code": code},
+            status_code=_STATUS[refused.problem],
+        )
 
 
 async def name_form(request: Request, error: str | None = None) -> Response:
@@ -61,9 +67,17 @@ async def name_form(request: Request, error: str | None = None) -> Response:
         return problem
     board = await services_of(request).store.get_board(str(board_id))
     token = anonymous_csrf_token(request)
-    response = render(request, "join_name.html", {
-        "code": normalise_code(code), "board": board, "form_token": token, "error": error,
-    }, status_code=400 if error else 200)
+    response = render(
+        request,
+        "join_name.html",
+        {
+            "code": normalise_code(code),
+            "board": board,
+            "form_token": token,
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
     remember_anonymous_csrf(request, response, token)
     return response
 
@@ -80,12 +94,24 @@ async def join(request: Request) -> Response:
     relation = " ".join(str(form.get("relation", "")).split())[:80]
     if not name:
         return await name_form(request, error="join.name_missing")
-    token = await grant_access(services.store, services.signer, board_id, Role.PARTICIPANT,
-                               name, JOIN_SECONDS, relation=relation)
+    token = await grant_access(
+        services.store,
+        services.signer,
+        board_id,
+        Role.PARTICIPANT,
+        name,
+        JOIN_SECONDS,
+        relation=relation,
+    )
     board = await services.store.get_board(board_id)
-    await services.audit.record("joined_with_code", actor_name=name, board_id=board_id,
-                                case_id=board.case_id if board else None, relation=relation,
-                                address=client_address(request))
+    await services.audit.record(
+        "joined_with_code",
+        actor_name=name,
+        board_id=board_id,
+        case_id=board.case_id if board else None,
+        relation=relation,
+        address=client_address(request),
+    )
     response = RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
     set_private_cookie(request, response, join_cookie(board_id), token, same_site="strict")
     return response

@@ -34,6 +34,7 @@ def render(
     }
     response = _templates.TemplateResponse(request, template, page, status_code=status_code)
     if request.query_params.get("lang") == language:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax",
-                            httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True
+        )
     return response

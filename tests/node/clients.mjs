@@ -39,14 +39,22 @@ function until (c, predicate, timeout, what) {
 }
 
 const ops = {
-  connect ({ name, url, board, token, params = {}, wait = true, timeout = 10000 }) {
+  // `cookie` and `origin` are sent with the handshake, as a browser would.
+  connect ({ name, url, board, token, params = {}, cookie, origin, wait = true, timeout = 10000 }) {
     const doc = new Y.Doc()
+    const headers = {}
+    if (cookie) headers.Cookie = cookie
+    if (origin) headers.Origin = origin
+    class BrowserLikeSocket extends WebSocket {
+      constructor (address, protocols) { super(address, protocols, { headers }) }
+    }
     const provider = new WebsocketProvider(url, board, doc, {
-      params: { token, ...params },
-      WebSocketPolyfill: WebSocket,
+      params: token ? { token, ...params } : params,
+      WebSocketPolyfill: BrowserLikeSocket,
       disableBc: true
     })
-    const c = { doc, provider, closes: [], statuses: [], me: participantOf(token) }
+    const joinToken = cookie && (cookie.match(/nb_join_[^=]+=([^;]+)/) || [])[1]
+    const c = { doc, provider, closes: [], statuses: [], me: participantOf(token || joinToken || '') }
     provider.on('connection-close', (event) => {
       if (event) c.closes.push({ code: event.code, reason: event.reason })
     })
@@ -90,6 +98,16 @@ const ops = {
   },
 
   me ({ name }) { return client(name).me },
+
+  // For clients that came in without a token: learn who they are from the server's
+  // participants map, by name.
+  learn_me ({ name, as }) {
+    const c = client(name)
+    for (const [id, p] of c.doc.getMap('participants').entries()) {
+      if (p.get('name') === as) c.me = id
+    }
+    return c.me
+  },
 
   rate ({ name, scale = 'safety', participant = '$me', value }) {
     const c = client(name)

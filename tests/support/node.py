@@ -62,7 +62,9 @@ class NodeClients:
         await self._process.stdin.drain()
         return await asyncio.wait_for(future, 60)
 
-    async def connect(self, name: str, url: str, board: str, token: str, **extra: Any) -> Any:
+    async def connect(
+        self, name: str, url: str, board: str, token: str | None, **extra: Any
+    ) -> Any:
         return await self.call("connect", name=name, url=url, board=board, token=token, **extra)
 
     async def close(self) -> None:
