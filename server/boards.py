@@ -18,7 +18,12 @@ def new_board_id() -> str:
 
 
 async def create_board(
-    store: Store, title: str, language: Language, *, case_id: str | None = None
+    store: Store,
+    title: str,
+    language: Language,
+    *,
+    case_id: str | None = None,
+    first_update: bytes | None = None,
 ) -> BoardRecord:
     title = title.strip()
     if not title:
@@ -32,7 +37,7 @@ async def create_board(
         created_at=datetime.now(UTC),
         case_id=case_id,
     )
-    await store.create_board(board, new_board_update(title, language))
+    await store.create_board(board, first_update or new_board_update(title, language))
     return board
 
 

@@ -18,6 +18,7 @@ from server.app import create_app
 from server.boards import create_board, grant_access
 from server.errors import BoardNotFound
 from server.logs import configure
+from server.records.service import Records
 from server.settings import Settings, SettingsError
 from server.store.sqlite import SQLiteStore
 
@@ -55,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     create_user.add_argument("email")
     create_user.add_argument("--name", default="", help="the name colleagues and families see")
+
+    records = commands.add_parser("records", help="case records")
+    record_commands = records.add_subparsers(dest="records_command", required=True)
+    verify = with_data_dir(
+        record_commands.add_parser(
+            "verify", help="check every record's SHA-256 against its content"
+        )
+    )
+    verify.add_argument("case_id", nargs="?", help="only this case")
 
     token = with_data_dir(commands.add_parser("token", help="print an access token"))
     token.add_argument("board_id")
@@ -108,6 +118,8 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
         if arguments.command == "board":
             board = await create_board(store, arguments.title, arguments.language)
             print(board.id)
+        elif arguments.command == "records":
+            return await _verify(store, arguments.case_id)
         elif arguments.command == "user":
             user = await Accounts(store).create_user(
                 arguments.email, arguments.name, _read_password()
@@ -125,6 +137,20 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
     finally:
         await store.close()
     return 0
+
+
+async def _verify(store: SQLiteStore, case_id: str | None) -> int:
+    """Prints one line per record; exits 1 if any record does not match its content."""
+    results = await Records(store).verify(case_id)
+    for result in results:
+        if result.ok:
+            print(f"OK        {result.record_id} (case {result.case_id})")
+        else:
+            print(f"MISMATCH  {result.record_id} (case {result.case_id}): "
+                  + "; ".join(result.problems))
+    bad = [r for r in results if not r.ok]
+    print(f"{len(results)} record(s) checked, {len(bad)} do not match their SHA-256.")
+    return 1 if bad else 0
 
 
 def _read_password() -> str:

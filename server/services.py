@@ -15,6 +15,7 @@ from server.access.tokens import TokenSigner, load_secret_key
 from server.audit import Audit
 from server.cases import Cases
 from server.metrics import Metrics
+from server.records.service import Records
 from server.settings import Settings
 from server.store.sqlite import SQLiteStore
 from server.sync.rooms import Rooms
@@ -36,6 +37,7 @@ class Services:
     audit: Audit
     admission: Admission
     limiter: MovingWindowRateLimiter
+    records: Records
 
 
 def build_services(settings: Settings) -> Services:
@@ -57,6 +59,7 @@ def build_services(settings: Settings) -> Services:
         audit=audit,
         admission=Admission(store, signer, accounts, cases),
         limiter=MovingWindowRateLimiter(MemoryStorage()),
+        records=Records(store),
     )
 
 

@@ -69,6 +69,14 @@ class BoardSchema:
     def is_array_root(self, name: str) -> bool:
         return name in self._item_validators
 
+    def text_fields(self, name: str) -> frozenset[str]:
+        """The fields of an array root's elements that are shared Text (a card's `text`)."""
+        items = self._roots[name].get("items")
+        if items is None:
+            return frozenset()
+        fields = self._resolve(items).get("properties", {})
+        return frozenset(key for key, field in fields.items() if field.get("x-ytype") == "Text")
+
     def roots_of(self, doc: Doc[Any]) -> dict[str, Array[Any] | Map[Any]]:
         """The document's known root types, typed as the schema says."""
         return {name: doc.get(name, type=self.root_type(name)) for name in self._roots}
@@ -124,8 +132,11 @@ class BoardSchema:
             raise SchemaViolation(where, f"must be a shared {ytype}")
         if not isinstance(value, Map):
             if isinstance(value, Array):
+                items = schema.get("items")
                 for index, element in enumerate(value):
-                    if isinstance(element, (Map, Array, Text)):
+                    if items is not None:
+                        self._check_shared_types(f"{where}[{index}]", element, items)
+                    elif isinstance(element, (Map, Array, Text)):
                         raise SchemaViolation(f"{where}[{index}]", "unexpected shared type")
             return
         fields: Mapping[str, Any] = schema.get("properties", {})

@@ -22,7 +22,7 @@ def print_log_if_failed(request: pytest.FixtureRequest, server: ServerProcess) -
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         print("--- server log (last 40 lines) ---")
-        print("\n".join(line[:2000] for line in server.log_lines[-40:]))
+        print("\n".join(line[-3000:] for line in server.log_lines[-40:]))
 
 
 @pytest.fixture

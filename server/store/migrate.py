@@ -56,5 +56,16 @@ def migrate_sqlite(connection: sqlite3.Connection) -> list[str]:
 
 
 def _statements(sql: str) -> list[str]:
-    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Split a script into statements; a trigger's body keeps its own semicolons."""
+    statements: list[str] = []
+    current = ""
+    for line in sql.splitlines(keepends=True):
+        if not current and line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip().rstrip(";"))
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

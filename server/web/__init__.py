@@ -12,11 +12,14 @@ from server.web.controls import control_routes
 from server.web.dashboard import dashboard_routes
 from server.web.guards import SignInRequired
 from server.web.join import join_routes
+from server.web.records import record_routes
 from server.web.render import render
 
 
 def web_routes() -> list[BaseRoute]:
-    return [*auth_routes(), *dashboard_routes(), *join_routes(), *control_routes()]
+    return [
+        *auth_routes(), *dashboard_routes(), *join_routes(), *control_routes(), *record_routes()
+    ]
 
 
 async def sign_in_required(request: Request, error: Exception) -> Response:

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import segno
-from pycrdt import Map
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from server import clock
-from server.access.roles import Role
-from server.access.tokens import BoardGrant
 from server.errors import CloseCode, ConnectionClosed
+from server.meetings import end_meeting, open_room
 from server.services import Services, services_of
 from server.store.base import BoardRecord
-from server.sync.room import Room
 from server.web.guards import facilitated_board, require_csrf, require_session
-
-
-@contextlib.asynccontextmanager
-async def open_room(services: Services, board: BoardRecord) -> AsyncIterator[Room]:
-    """The board's room, loaded for as long as the block needs it."""
-    room = await services.rooms.acquire(board)
-    try:
-        yield room
-    finally:
-        services.rooms.release(room)
 
 
 def join_url(request: Request, code: str) -> str:
@@ -149,10 +134,11 @@ async def remove_participant(request: Request) -> Response:
     return JSONResponse({"removed": bool(changed)})
 
 
-async def end_meeting(request: Request) -> Response:
+async def end(request: Request) -> Response:
     services = services_of(request)
     session, board = await _facilitator(request, write=True)
-    await close_board(services, board)
+    if board.status != "open":
+        return JSONResponse({"error": "This meeting has already ended."}, status_code=409)
     await services.audit.record(
         "meeting_ended",
         actor_id=session.user.id,
@@ -160,40 +146,12 @@ async def end_meeting(request: Request) -> Response:
         board_id=board.id,
         case_id=board.case_id,
     )
-    return JSONResponse({"status": "closed"})
-
-
-async def close_board(services: Services, board: BoardRecord) -> None:
-    """Freeze the board: closed in the document and the store, codes and tokens void, every
-    relative's and viewer's connection closed. Facilitators stay, read-only."""
-
-    def close(roots: dict[str, Any]) -> None:
-        meta: Map[Any] = roots["meta"]
-        meta["status"] = "closed"
-        meta["locked"] = True
-
-    async with open_room(services, board) as room:
-        await room.change_as_server(close)
-        now = clock.iso(clock.now())
-        await services.store.execute_all(
-            [
-                (
-                    "UPDATE boards SET status = 'closed', closed_at = ? WHERE id = ?",
-                    (now, board.id),
-                ),
-                (
-                    "UPDATE participants SET revoked_at = ? "
-                    "WHERE board_id = ? AND revoked_at IS NULL",
-                    (now, board.id),
-                ),
-            ]
-        )
-        await services.codes.revoke_all(board.id)
-        room.disconnect(_not_facilitator, ConnectionClosed(CloseCode.BOARD_CLOSED))
-
-
-def _not_facilitator(grant: BoardGrant) -> bool:
-    return grant.role is not Role.FACILITATOR
+    record = await end_meeting(services, board, session.user)
+    return JSONResponse({
+        "status": "closed",
+        "record": record.id if record else None,
+        "record_url": f"/records/{record.id}" if record else None,
+    })
 
 
 async def audit_trail(request: Request) -> Response:
@@ -225,7 +183,7 @@ def control_routes() -> list[BaseRoute]:
         Route(
             f"{base}/participants/{{participant_id}}/remove", remove_participant, methods=["POST"]
         ),
-        Route(f"{base}/end", end_meeting, methods=["POST"]),
+        Route(f"{base}/end", end, methods=["POST"]),
         Route(f"{base}/audit", audit_trail),
         Route("/boards/{board_id}/qr.svg", join_qr),
     ]

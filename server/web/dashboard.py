@@ -64,6 +64,7 @@ async def case_page(request: Request, notice: str | None = None, status: int = 2
             "case": case,
             "boards": await services.cases.boards(case.id),
             "members": await services.cases.members(case.id),
+        "records": await services.records.for_case(case.id),
             "notice": notice,
         },
         session=session,

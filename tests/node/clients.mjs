@@ -99,14 +99,16 @@ const ops = {
 
   me ({ name }) { return client(name).me },
 
-  // For clients that came in without a token: learn who they are from the server's
-  // participants map, by name.
-  learn_me ({ name, as }) {
+  // For clients that came in with a session, not a token: learn who they are from the
+  // participants map the server writes, by name.
+  wait_me ({ name, person, timeout = 10000 }) {
     const c = client(name)
-    for (const [id, p] of c.doc.getMap('participants').entries()) {
-      if (p.get('name') === as) c.me = id
-    }
-    return c.me
+    return until(c, () => {
+      for (const [id, p] of c.doc.getMap('participants').entries()) {
+        if (p.get('name') === person) { c.me = id; return id }
+      }
+      return undefined
+    }, timeout, `${name} to appear as ${person}`)
   },
 
   rate ({ name, scale = 'safety', participant = '$me', value }) {

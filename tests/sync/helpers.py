@@ -22,3 +22,8 @@ async def health(http_url: str) -> dict[str, object]:
         response.raise_for_status()
         result: dict[str, object] = response.json()
         return result
+
+
+def statement(statement_id: str, text: str, author: str = "$me") -> dict[str, object]:
+    """A danger statement, safety goal or bottom line."""
+    return {"id": statement_id, "text": text, "author": author, "created": "2026-11-23T10:00:00Z"}

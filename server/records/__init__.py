@@ -1,0 +1,1 @@
+"""Case records: the agreed board, frozen, attributable and verifiable."""
