@@ -55,7 +55,8 @@ async def end_meeting(services: Services, board: BoardRecord, by: User) -> Recor
                     (now, board.id),
                 ),
                 (
-                    "UPDATE participants SET revoked_at = ? WHERE board_id = ? AND revoked_at IS NULL",
+                    "UPDATE participants SET revoked_at = ? "
+                    "WHERE board_id = ? AND revoked_at IS NULL",
                     (now, board.id),
                 ),
             ]
