@@ -24,13 +24,13 @@ SHARED_TYPES: dict[str, type[Array[Any] | Map[Any] | Text]] = {
 SAFETY_SCALE_WORDING: dict[Language, dict[str, str]] = {
     "nl": {
         "question": ("Op een schaal van 0 tot 10: hoe veilig is het kind nu, volgens jou?"),
-        "zero": ("0: het is zo ernstig dat het kind niet thuis kan blijven wonen."),
-        "ten": ("10: iedereen weet dat het kind veilig genoeg is om de zaak af te sluiten."),
+        "zero": ("Het is zo ernstig dat het kind niet thuis kan blijven wonen."),
+        "ten": ("Iedereen weet dat het kind veilig genoeg is om de zaak af te sluiten."),
     },
     "en": {
         "question": "On a scale from 0 to 10: how safe is the child now, in your view?",
-        "zero": "0: things are so bad that the child cannot stay at home.",
-        "ten": "10: everyone knows the child is safe enough for the case to be closed.",
+        "zero": "Things are so bad that the child cannot stay at home.",
+        "ten": "Everyone knows the child is safe enough for the case to be closed.",
     },
 }
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.web import close_all_clients
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -40,6 +41,12 @@ async def admin(server: ServerProcess) -> AsyncIterator[Admin]:
     await admin.store.open()
     yield admin
     await admin.store.close()
+
+
+@pytest.fixture(autouse=True)
+async def close_web_clients() -> AsyncIterator[None]:
+    yield
+    await close_all_clients()
 
 
 @pytest.fixture

@@ -11,6 +11,21 @@ from server.access.accounts import Accounts
 from tests.support.server import Admin, ServerProcess
 
 _FIELD = re.compile(r'name="(csrf_token|form_token)" value="([^"]+)"')
+# Every client the helpers open, closed by an autouse fixture even when a test fails.
+OPEN_CLIENTS: list[httpx.AsyncClient] = []
+
+
+def browser(server: ServerProcess) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=server.http_url)
+    OPEN_CLIENTS.append(client)
+    return client
+
+
+async def close_all_clients() -> None:
+    while OPEN_CLIENTS:
+        await OPEN_CLIENTS.pop().aclose()
+
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -62,7 +77,7 @@ class Facilitator:
 async def sign_in(server: ServerProcess, admin: Admin, email: str, name: str) -> Facilitator:
     accounts = Accounts(admin.store)
     user = await accounts.find_by_email(email) or await accounts.create_user(email, name, PASSWORD)
-    client = httpx.AsyncClient(base_url=server.http_url)
+    client = browser(server)
     page = await client.get("/signin")
     response = await client.post(
         "/signin",
@@ -83,7 +98,7 @@ async def join_by_code(
     server: ServerProcess, code: str, name: str, relation: str = ""
 ) -> tuple[httpx.AsyncClient, httpx.Response]:
     """A relative's phone: open the code's page, give a name; returns the phone's client."""
-    phone = httpx.AsyncClient(base_url=server.http_url)
+    phone = browser(server)
     page = await phone.get(f"/j/{code}")
     if page.status_code != 200:
         return phone, page

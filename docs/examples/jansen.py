@@ -1,0 +1,170 @@
+"""A realistic, made-up case (the Jansen family: Max, 6, and Ash, 8) as a board document.
+
+Used for the documentation's pictures of the record. Every name is invented.
+Run: .venv/bin/python -m docs.examples.sample_record
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycrdt import Array, Doc, Map, Text
+
+from shared_schema import board_schema, new_board_update
+
+PEOPLE = {
+    "p_sanne": ("Sanne de Boer", "facilitator"),
+    "p_moeder": ("Linda Jansen", "participant"),
+    "p_oma": ("Oma Riet", "participant"),
+    "p_kees": ("Oom Kees", "participant"),
+    "p_anja": ("Juf Anja", "participant"),
+    "p_ans": ("Buurvrouw Ans", "participant"),
+}
+
+CARDS = {
+    "worries": [
+        (
+            "harm",
+            "p_sanne",
+            "Twee keer dit jaar is de politie gekomen na ruzie thuis; "
+            "Max en Ash waren erbij en waren erg bang.",
+        ),
+        ("harm", "p_anja", "Max vertelde op school dat hij zich verstopt als papa boos is."),
+        (
+            "danger",
+            "p_oma",
+            "Als vader blijft drinken, kan het opnieuw uit de hand lopen "
+            "terwijl de kinderen thuis zijn.",
+        ),
+        ("complicating", "p_moeder", "Moeder werkt 's avonds en er is dan niemand anders thuis."),
+        ("complicating", "p_kees", "Geldzorgen sinds vader zijn baan kwijt is."),
+    ],
+    "working_well": [
+        ("strength", "p_oma", "Oma haalt de kinderen elke woensdag op en ze slapen dan bij haar."),
+        ("strength", "p_moeder", "Moeder heeft zelf hulp gezocht en komt elke afspraak na."),
+        (
+            "safety",
+            "p_ans",
+            "Ash weet dat ze bij buurvrouw Ans mag aanbellen als het thuis niet goed gaat.",
+        ),
+        ("safety", "p_anja", "Max is op school vrolijk en heeft twee goede vriendjes."),
+    ],
+    "next_steps": [
+        ("goal", "p_sanne", "De kinderen zijn nooit alleen met vader als hij gedronken heeft."),
+        ("step", "p_kees", "Oom Kees gaat met vader mee naar de verslavingszorg."),
+        ("step", "p_moeder", "Moeder regelt voor de avonden dat oma of Ans er is."),
+    ],
+}
+STATEMENTS = {
+    "danger_statements": (
+        "p_sanne",
+        "Jeugdbescherming en oma zijn bang dat Max en Ash opnieuw "
+        "ruzie en geweld meemaken en daar bang en onveilig van worden, als "
+        "vader blijft drinken en er niemand is die ingrijpt.",
+    ),
+    "safety_goals": (
+        "p_sanne",
+        "Iedereen in het netwerk weet dat Max en Ash thuis veilig zijn: "
+        "er is altijd een volwassene bij die niet gedronken heeft, en de kinderen "
+        "weten wie ze kunnen bellen.",
+    ),
+    "bottom_lines": (
+        "p_sanne",
+        "Vader is niet alleen met de kinderen zolang hij niet drie "
+        "maanden aantoonbaar gestopt is met drinken.",
+    ),
+}
+PLAN = [
+    (
+        "p_oma",
+        "Max en Ash zijn nooit alleen met vader",
+        "Oma Riet en oom Kees",
+        "Bij elk bezoek van vader",
+        "Juf Anja vraagt het de kinderen op maandag",
+        "Moeder belt Sanne dezelfde dag",
+        "2027-01-15",
+        "agreed",
+    ),
+    (
+        "p_moeder",
+        "Op avonden dat moeder werkt, is oma of buurvrouw Ans bij de kinderen",
+        "Moeder regelt het, oma en Ans",
+        "Maandag tot en met donderdag",
+        "Oma houdt een schema bij op de koelkast",
+        "Oom Kees springt bij",
+        "2027-01-15",
+        "agreed",
+    ),
+    (
+        "p_ans",
+        "Ash heeft een knuffel bij Ans als veiligheidsteken",
+        "Ash en buurvrouw Ans",
+        "Altijd",
+        "Ans kijkt elke ochtend of de knuffel bij het raam staat",
+        "Ans belt moeder en zo nodig Sanne",
+        "",
+        "proposed",
+    ),
+]
+NETWORK = [
+    ("Oma Riet", "oma (moeders kant)", "inner", True),
+    ("Oom Kees", "broer van moeder", "inner", True),
+    ("Buurvrouw Ans", "buurvrouw", "middle", True),
+    ("Juf Anja", "juf van Max", "middle", False),
+    ("Huisarts Bakker", "huisarts", "outer", False),
+]
+RATINGS = {"p_sanne": 4, "p_moeder": 6, "p_oma": 5, "p_kees": 6, "p_anja": 7, "p_ans": 5}
+
+
+def _authored(index: int, author: str, **fields: Any) -> Map[Any]:
+    return Map(
+        {"id": f"i{index}", "author": author, "created": "2026-11-23T10:15:00+00:00", **fields}
+    )
+
+
+def jansen_board() -> bytes:
+    doc: Doc[Any] = Doc()
+    doc.apply_update(new_board_update("Netwerkbijeenkomst 23 november", "nl"))
+    counter = iter(range(1, 1000))
+    with doc.transaction():
+        participants = doc.get("participants", type=Map)
+        for pid, (name, role) in PEOPLE.items():
+            participants[pid] = Map(
+                {"name": name, "role": role, "joined": "2026-11-23T10:00:00+00:00"}
+            )
+        for part, cards in CARDS.items():
+            array = doc.get(part, type=Array)
+            for kind, author, text in cards:
+                array.append(_authored(next(counter), author, kind=kind, text=Text(text)))
+        for part, (author, text) in STATEMENTS.items():
+            doc.get(part, type=Array).append(_authored(next(counter), author, text=Text(text)))
+        plan = doc.get("plan", type=Array)
+        for author, rule, who, when, check, if_broken, review, status in PLAN:
+            fields: dict[str, Any] = {
+                "rule": Text(rule),
+                "who": who,
+                "when": when,
+                "check": check,
+                "if_broken": if_broken,
+                "status": status,
+            }
+            if review:
+                fields["review_date"] = review
+            plan.append(_authored(next(counter), author, **fields))
+        network = doc.get("network", type=Array)
+        for name, relation, circle, safety in NETWORK:
+            network.append(
+                _authored(
+                    next(counter),
+                    "p_sanne",
+                    name=name,
+                    relation=relation,
+                    circle=circle,
+                    safety_person=safety,
+                )
+            )
+        ratings = doc.get("scales", type=Map)["safety"]["ratings"]
+        for pid, value in RATINGS.items():
+            ratings[pid] = value
+    board_schema().validate_document(doc)
+    return doc.get_update()
