@@ -17,7 +17,7 @@ test: $(STAMP_PY) $(BUNDLE) system-test-deps lint
 	$(BIN)/pytest
 
 lint: $(STAMP_PY)
-	$(BIN)/ruff check server shared_schema tests $(wildcard bench)
+	$(BIN)/ruff check server shared_schema tests docs $(wildcard bench)
 	$(BIN)/mypy
 
 fmt: $(STAMP_PY)

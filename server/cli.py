@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
 from server.app import create_app
 from server.boards import create_board, grant_access
+from server.demo import create_demo
 from server.errors import BoardNotFound
 from server.logs import configure
 from server.records.service import Records
@@ -65,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
     verify.add_argument("case_id", nargs="?", help="only this case")
+
+    with_data_dir(
+        commands.add_parser(
+            "demo", help="add a made-up case to try Netwerkbord with, and an account for it"
+        )
+    )
 
     token = with_data_dir(commands.add_parser("token", help="print an access token"))
     token.add_argument("board_id")
@@ -118,6 +126,13 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
         if arguments.command == "board":
             board = await create_board(store, arguments.title, arguments.language)
             print(board.id)
+        elif arguments.command == "demo":
+            password = secrets.token_urlsafe(12)
+            user, _, board_id = await create_demo(store, password)
+            print(f"Sign in at http://{settings.host}:{settings.port}/signin")
+            print(f"  email:    {user.email}")
+            print(f"  password: {password}")
+            print(f"The demo board: http://{settings.host}:{settings.port}/boards/{board_id}")
         elif arguments.command == "records":
             return await _verify(store, arguments.case_id)
         elif arguments.command == "user":
@@ -146,8 +161,10 @@ async def _verify(store: SQLiteStore, case_id: str | None) -> int:
         if result.ok:
             print(f"OK        {result.record_id} (case {result.case_id})")
         else:
-            print(f"MISMATCH  {result.record_id} (case {result.case_id}): "
-                  + "; ".join(result.problems))
+            print(
+                f"MISMATCH  {result.record_id} (case {result.case_id}): "
+                + "; ".join(result.problems)
+            )
     bad = [r for r in results if not r.ok]
     print(f"{len(results)} record(s) checked, {len(bad)} do not match their SHA-256.")
     return 1 if bad else 0

@@ -1,22 +1,122 @@
-"""The HTML pages (Jinja2 templates in web/templates) and the static files they use."""
+"""The live board's pages: the facilitator's board, the phone page, the projector view.
+
+Each page is a small HTML shell: who you are and which board, as JSON the script reads
+(never executed, so the Content-Security-Policy holds), and the bundled view module. Every
+right is checked again by the board connection; the page only decides what to offer.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
-from starlette.routing import BaseRoute, Mount
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from server.access.admission import SESSION_COOKIE, join_cookie
+from server.access.roles import Role
+from server.access.tokens import BoardGrant
+from server.errors import InvalidToken
+from server.i18n import catalogue, language_of
+
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+VIEWS = ("board", "phone", "projector")
 
 
 def templates() -> Jinja2Templates:
     return Jinja2Templates(directory=WEB_DIR / "templates")
 
 
+_templates = templates()
+
+
+async def _grant(request: Request, board_id: str, view: str) -> tuple[BoardGrant, Any, str | None]:
+    """Who is opening the page, as the board connection will see them."""
+    from server.services import services_of  # noqa: PLC0415 - services import the pages
+
+    services = services_of(request)
+    board = await services.store.get_board(board_id)
+    if board is None:
+        raise HTTPException(404, "There is no such board.")
+    token = request.query_params.get("token")
+    query = {"token": token} if token else {}
+    if view == "projector":
+        query["view"] = "project"
+    try:
+        grant = await services.admission.grant(board, query, request.cookies)
+    except InvalidToken as error:
+        if view != "phone" and SESSION_COOKIE not in request.cookies and not token:
+            raise _SignIn from error
+        raise HTTPException(404, "There is no such board, or it is not yours.") from error
+    return grant, board, token
+
+
+class _SignIn(Exception):
+    pass
+
+
+async def page(request: Request) -> Response:
+    board_id = request.path_params["board_id"]
+    view = request.path_params.get("view", "board")
+    if view not in VIEWS:
+        raise HTTPException(404, "There is no such page.")
+    try:
+        grant, board, token = await _grant(request, board_id, view)
+    except _SignIn:
+        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+    from server.services import services_of  # noqa: PLC0415
+
+    services = services_of(request)
+    if view == "board" and grant.role is Role.PARTICIPANT:
+        return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+    session = await services.accounts.session(request.cookies.get(SESSION_COOKIE))
+    language = board.language if "lang" not in request.query_params else language_of(request)
+    config = {
+        "view": view,
+        "board": {
+            "id": board.id,
+            "title": board.title,
+            "language": board.language,
+            "epoch": board.epoch,
+            "status": board.status,
+            "case": board.case_id,
+        },
+        "me": {"id": grant.participant_id, "name": grant.name, "role": grant.role.value},
+        "token": token,
+        "csrf": session.csrf_token if session else None,
+        "language": language,
+    }
+    return _templates.TemplateResponse(
+        request,
+        "live.html",
+        {
+            "view": view,
+            "language": language,
+            "title": board.title,
+            "config": _script_json(config),
+            "texts": _script_json(catalogue(language)),
+        },
+    )
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script> element: no '<' can end it or open a comment."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def page_routes() -> list[BaseRoute]:
     return [
-        Mount("/static", app=StaticFiles(directory=WEB_DIR / "static", check_dir=False),
-              name="static"),
+        Route("/boards/{board_id}", page),
+        Route("/boards/{board_id}/{view}", page),
+        Mount(
+            "/static", app=StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static"
+        ),
     ]
+
+
+__all__ = ["WEB_DIR", "join_cookie", "page_routes", "templates"]

@@ -6,7 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs.examples.jansen import PEOPLE, jansen_board
+from server.demo import PEOPLE, jansen_board
 from server.records.document import board_document
 from server.records.render import RecordFacts, render_html, render_pdf
 

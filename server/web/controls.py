@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -169,9 +170,9 @@ async def join_qr(request: Request) -> Response:
     if code is None:
         return Response(status_code=404)
     qr = segno.make(join_url(request, code), error="m")
-    return Response(
-        qr.svg_inline(scale=8, border=2, dark="#111", light="#fff"), media_type="image/svg+xml"
-    )
+    svg = io.BytesIO()
+    qr.save(svg, kind="svg", scale=8, border=2, dark="#111", light="#fff", xmldecl=False)
+    return Response(svg.getvalue(), media_type="image/svg+xml")
 
 
 def control_routes() -> list[BaseRoute]:

@@ -1,7 +1,7 @@
-"""A realistic, made-up case (the Jansen family: Max, 6, and Ash, 8) as a board document.
+"""A realistic, made-up case to try Netwerkbord with: the Jansen family (Max, 6, Ash, 8).
 
-Used for the documentation's pictures of the record. Every name is invented.
-Run: .venv/bin/python -m docs.examples.sample_record
+`netwerkbord demo` puts it in a data directory with an account to sign in with; the
+documentation's pictures are made from it. Every name is invented.
 """
 
 from __future__ import annotations
@@ -10,6 +10,11 @@ from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
 
+from server.access.accounts import Accounts, User
+from server.access.codes import JoinCodes
+from server.boards import create_board
+from server.cases import Cases
+from server.store.base import Store
 from shared_schema import board_schema, new_board_update
 
 PEOPLE = {
@@ -122,9 +127,9 @@ def _authored(index: int, author: str, **fields: Any) -> Map[Any]:
     )
 
 
-def jansen_board() -> bytes:
+def jansen_board(title: str = "Netwerkbijeenkomst 23 november") -> bytes:
     doc: Doc[Any] = Doc()
-    doc.apply_update(new_board_update("Netwerkbijeenkomst 23 november", "nl"))
+    doc.apply_update(new_board_update(title, "nl"))
     counter = iter(range(1, 1000))
     with doc.transaction():
         participants = doc.get("participants", type=Map)
@@ -168,3 +173,21 @@ def jansen_board() -> bytes:
             ratings[pid] = value
     board_schema().validate_document(doc)
     return doc.get_update()
+
+
+DEMO_EMAIL = "demo@netwerkbord.example"
+
+
+async def create_demo(store: Store, password: str) -> tuple[User, str, str]:
+    """A facilitator account, the Jansen case and its first meeting, filled in.
+    Returns the account, the case id and the board id."""
+    accounts = Accounts(store)
+    user = await accounts.find_by_email(DEMO_EMAIL) or await accounts.create_user(
+        DEMO_EMAIL, "Sanne de Boer", password
+    )
+    case = await Cases(store).create("Familie Jansen (voorbeeld)", user)
+    board = await create_board(
+        store, "Netwerkbijeenkomst 23 november", "nl", case_id=case.id, first_update=jansen_board()
+    )
+    await JoinCodes(store).issue(board.id)
+    return user, case.id, board.id

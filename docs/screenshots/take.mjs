@@ -1,0 +1,62 @@
+// Screenshots of the live pages at phone, tablet, laptop and projector sizes.
+// Usage: node docs/screenshots/take.mjs URL EMAIL PASSWORD BOARD_ID OUT_DIR
+import { createRequire } from 'node:module'
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url))
+const { chromium } = require('playwright-core')
+const [url, email, password, board, out] = process.argv.slice(2)
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+})
+try {
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const page = await desk.newPage()
+  await page.goto(`${url}/signin`)
+  await page.fill('#email', email)
+  await page.fill('#password', password)
+  await page.click('button[type=submit]')
+  await page.waitForURL(`${url}/`)
+  await page.screenshot({ path: `${out}/dashboard-laptop.png` })
+  await page.goto(`${url}/boards/${board}`)
+  await page.waitForSelector('.status.connected')
+  await page.waitForSelector('.card')
+  await page.screenshot({ path: `${out}/board-laptop.png` })
+  await page.click('.meeting-panel summary')
+  await page.waitForSelector('.panel-body .qr')
+  await page.screenshot({ path: `${out}/board-controls.png` })
+  const code = (await page.textContent('.meeting-panel .code')).replace('-', '')
+
+  for (const [name, viewport] of [['projector', { width: 1920, height: 1080 }], ['tablet', { width: 820, height: 1180 }]]) {
+    await page.setViewportSize(viewport)
+    await page.goto(`${url}/boards/${board}`)
+    await page.waitForSelector('.status.connected')
+    await page.screenshot({ path: `${out}/board-${name}.png` })
+  }
+  await page.goto(`${url}/boards/${board}/projector`)
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await page.waitForSelector('.join-corner .code')
+  await page.screenshot({ path: `${out}/projector-view.png` })
+
+  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+  const mobile = await phone.newPage()
+  await mobile.goto(`${url}/j`)
+  await mobile.screenshot({ path: `${out}/phone-code.png` })
+  await mobile.fill('#code', code.toLowerCase())
+  await mobile.click('button[type=submit]')
+  await mobile.waitForSelector('#name')
+  await mobile.fill('#name', 'Opa Henk')
+  await mobile.fill('#relation', 'opa')
+  await mobile.screenshot({ path: `${out}/phone-name.png` })
+  await mobile.click('button[type=submit]')
+  await mobile.waitForSelector('.status.connected')
+  await mobile.waitForSelector('.card')
+  await mobile.screenshot({ path: `${out}/phone-board.png` })
+  await mobile.click('[data-tab=scales]')
+  await mobile.screenshot({ path: `${out}/phone-rating.png` })
+  await mobile.goto(`${url}/j/ZZZZZZ`)
+  await mobile.screenshot({ path: `${out}/phone-wrong-code.png` })
+} finally {
+  await browser.close()
+}

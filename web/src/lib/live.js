@@ -1,0 +1,85 @@
+// The live document: one Y.Doc synced with the server by the unmodified y-websocket
+// provider. Nothing is written to the browser's storage: the board lives in memory only.
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+
+// Close codes from the server (docs/protocol.md).
+const RESET = new Set([4403, 4409]) // our copy no longer matches the board: start afresh
+const FINAL = {
+  4400: 'live.closed.malformed',
+  4401: 'live.closed.token',
+  4404: 'live.closed.missing',
+  4410: 'live.closed.ended',
+  4429: 'live.closed.flood',
+  4430: 'live.closed.origin'
+}
+const COLORS = ['#b3261e', '#0b5cad', '#1d6b2f', '#8a4b00', '#6b2f8a', '#00687a', '#a1265c', '#3d5a00']
+
+export function colorFor (id) {
+  let hash = 0
+  for (const ch of String(id)) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
+  return COLORS[hash % COLORS.length]
+}
+
+export class LiveBoard {
+  constructor (cfg, { onDoc, onStatus, onClosed, onPresence }) {
+    this.cfg = cfg
+    this.handlers = { onDoc, onStatus, onClosed, onPresence }
+    this.resets = 0
+    this.start()
+  }
+
+  get url () {
+    return location.origin.replace(/^http/, 'ws') + '/ws/boards'
+  }
+
+  start () {
+    const doc = new Y.Doc()
+    const params = { epoch: this.cfg.board.epoch }
+    if (this.cfg.token) params.token = this.cfg.token
+    if (this.cfg.view === 'projector') params.view = 'project'
+    const provider = new WebsocketProvider(this.url, this.cfg.board.id, doc, {
+      params, disableBc: true, maxBackoffTime: 5000
+    })
+    this.doc = doc
+    this.provider = provider
+    if (this.cfg.view !== 'projector') {
+      provider.awareness.setLocalStateField('user', {
+        id: this.cfg.me.id, name: this.cfg.me.name, role: this.cfg.me.role, color: colorFor(this.cfg.me.id)
+      })
+    }
+    provider.on('status', ({ status }) => this.handlers.onStatus(status, provider.synced))
+    provider.on('sync', (synced) => this.handlers.onStatus(provider.wsconnected ? 'connected' : 'connecting', synced))
+    provider.on('connection-close', (event) => this.closed(event))
+    provider.awareness.on('change', () => this.handlers.onPresence(this.presence()))
+    this.handlers.onDoc(doc, provider)
+    this.handlers.onPresence(this.presence())
+  }
+
+  closed (event) {
+    if (!event) return
+    if (RESET.has(event.code)) {
+      // The server refused a change of ours (or holds another history): throw our copy
+      // away and sync afresh, so the screen matches the board again.
+      this.resets += 1
+      this.handlers.onClosed('live.closed.refused', event.reason, false)
+      this.provider.destroy()
+      this.doc.destroy()
+      setTimeout(() => this.start(), Math.min(5000, 250 * this.resets))
+      return
+    }
+    if (FINAL[event.code]) this.handlers.onClosed(FINAL[event.code], event.reason, true)
+  }
+
+  presence () {
+    const people = []
+    for (const [clientId, state] of this.provider.awareness.getStates()) {
+      if (state.user) people.push({ clientId, ...state.user, editing: state.editing || null, self: clientId === this.doc.clientID })
+    }
+    return people
+  }
+
+  editing (itemId) {
+    this.provider.awareness.setLocalStateField('editing', itemId)
+  }
+}

@@ -1,0 +1,97 @@
+// What every view shows around the board: title, connection, who is here, messages.
+import { h, replaceChildren } from './dom.js'
+import { t } from './i18n.js'
+
+export function shell (cfg) {
+  const status = h('span', { class: 'status connecting', role: 'status', text: t('live.connecting') })
+  const presence = h('ul', { class: 'presence', 'aria-label': t('live.presence') })
+  const controls = h('div', { class: 'controls' })
+  const banner = h('div', { class: 'banner', role: 'alert', hidden: true })
+  const main = h('main', { class: 'board', id: 'main' })
+  const header = h('header', { class: 'bar' },
+    h('div', { class: 'title' },
+      h('h1', { text: cfg.board.title }),
+      status),
+    presence,
+    controls)
+  replaceChildren(document.getElementById('app'), header, banner, main)
+
+  let final = false
+  return {
+    main,
+    controls,
+    setStatus (state, synced) {
+      if (final) return
+      const key = state === 'connected' ? (synced ? 'live.connected' : 'live.syncing')
+        : state === 'connecting' ? 'live.connecting' : 'live.offline'
+      status.className = `status ${state === 'connected' && synced ? 'connected' : state}`
+      status.textContent = t(key)
+    },
+    setPresence (people) {
+      replaceChildren(presence, people.map((person) => h('li', {
+        class: 'person' + (person.self ? ' self' : ''),
+        title: t('role.' + person.role)
+      }, h('span', { class: 'dot', dataset: { color: person.color } }), person.name)))
+      for (const dot of presence.querySelectorAll('.dot')) dot.style.background = dot.dataset.color
+    },
+    message (key, detail, isFinal) {
+      banner.hidden = false
+      banner.textContent = t(key) + (detail && !isFinal ? '' : '')
+      if (isFinal) {
+        final = true
+        status.className = 'status offline'
+        status.textContent = t('live.offline')
+      } else {
+        setTimeout(() => { if (!final) banner.hidden = true }, 6000)
+      }
+    },
+    notice (text) {
+      banner.hidden = !text
+      banner.textContent = text || ''
+    }
+  }
+}
+
+// Re-render a part of the page once per frame, however many changes arrive.
+export function scheduler () {
+  const pending = new Map()
+  let frame = 0
+  return (key, render) => {
+    pending.set(key, render)
+    if (frame) return
+    frame = requestAnimationFrame(() => {
+      frame = 0
+      const renders = [...pending.values()]
+      pending.clear()
+      for (const run of renders) run()
+    })
+  }
+}
+
+// Keep one element per item id, in order, reusing elements so focus and caret survive.
+export function reconcile (container, items, key, make, update) {
+  const existing = new Map()
+  for (const child of [...container.children]) existing.set(child.dataset.key, child)
+  const wanted = items.map((item) => {
+    const id = key(item)
+    let node = existing.get(id)
+    if (node) existing.delete(id)
+    else { node = make(item); node.dataset.key = id }
+    if (update) update(node, item)
+    return node
+  })
+  for (const [, node] of existing) {
+    if (node.cleanup) node.cleanup()
+    node.remove()
+  }
+  const same = wanted.length === container.children.length && wanted.every((node, i) => container.children[i] === node)
+  if (!same) {
+    const focused = document.activeElement
+    const caret = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : null
+    container.replaceChildren(...wanted)
+    if (focused && container.contains(focused) && document.activeElement !== focused) {
+      focused.focus()
+      if (caret) focused.setSelectionRange(...caret)
+    }
+  }
+}
