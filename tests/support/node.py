@@ -16,7 +16,10 @@ class NodeError(Exception):
 
 
 class NodeClients:
-    def __init__(self) -> None:
+    """Real Yjs clients (tests/node/clients.mjs), or a headless browser (browser.mjs)."""
+
+    def __init__(self, script: Path = SCRIPT) -> None:
+        self._script = script
         self._process: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[Any]] = {}
@@ -25,7 +28,7 @@ class NodeClients:
 
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
-            "node", str(SCRIPT),
+            "node", str(self._script),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, limit=64 * 1024 * 1024,
         )

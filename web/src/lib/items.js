@@ -59,7 +59,13 @@ function rescueOnRemove (ctx, node, area) {
       if (area.value !== moved.item.get('text').toString() && !area.readOnly) {
         area.binding.rebind(moved.item.get('text'))
       }
-      if (document.activeElement === area) ctx.focusLater = node.dataset.key
+      if (document.activeElement === area) {
+        // Keep typing where the card went: now, if it is already drawn, or when it is.
+        const there = [...document.querySelectorAll(`[data-key="${CSS.escape(node.dataset.key)}"] textarea`)]
+          .find((other) => other !== area)
+        if (there) there.focus()
+        else ctx.focusLater = node.dataset.key
+      }
     }
     area.binding.destroy()
   }

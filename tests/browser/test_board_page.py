@@ -1,0 +1,164 @@
+"""The facilitator's board in real Chromium: two screens on one board, live."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser.helpers import add_card, sign_in_and_open
+from tests.support.node import NodeClients
+from tests.support.server import Admin, ServerProcess
+from tests.support.web import sign_in
+
+EMAIL = "sanne@jeugdzorg.example"
+WORRIES = ".column-worries .kind-harm"
+STRENGTHS = ".column-working_well .kind-strength"
+GOALS = ".column-next_steps .kind-goal"
+
+
+@dataclass
+class Screens:
+    board: str
+    case: str
+
+
+@pytest.fixture
+async def screens(server: ServerProcess, admin: Admin, browser: NodeClients) -> Screens:
+    """One board, open on the laptop (a) and on a colleague's screen (b)."""
+    sanne = await sign_in(server, admin, EMAIL, "Sanne de Boer")
+    case = await sanne.new_case("Familie Jansen")
+    board = await sanne.new_meeting(case)
+    for name in ("a", "b"):
+        await sign_in_and_open(browser, server, name, EMAIL, board)
+    return Screens(board, case)
+
+
+async def test_what_one_adds_everywhere_appears_on_the_other_screen(
+    screens: Screens, browser: NodeClients
+) -> None:
+    await add_card(browser, "a", WORRIES, "Papa schreeuwt")
+    await add_card(browser, "a", STRENGTHS, "Oma helpt elke woensdag")
+    await add_card(browser, "a", GOALS, "Kinderen slapen veilig")
+    await add_card(browser, "a", ".danger_statements", "Wij zijn bang dat Max")
+    await add_card(browser, "a", ".plan-section", "Nooit alleen met vader")
+    await browser.call("click", name="a", selector=".network-section .add")
+    await browser.call(
+        "fill", name="a", selector=".network-section li:last-child input", value="Oom Kees"
+    )
+    await browser.call(
+        "press", name="a", selector=".network-section li:last-child input", key="Tab"
+    )
+    await browser.call(
+        "fill", name="a", selector=".add-scale input >> nth=0", value="Hoe bereid is het netwerk?"
+    )
+    await browser.call("click", name="a", selector=".add-scale button[type=submit]")
+    await browser.call("click", name="a", selector=".scale:first-child .score >> nth=7")
+
+    for selector, text in (
+        (".column-worries textarea", "Papa schreeuwt"),
+        (".column-working_well textarea", "Oma helpt elke woensdag"),
+        (".column-next_steps textarea", "Kinderen slapen veilig"),
+        (".danger_statements textarea", "Wij zijn bang dat Max"),
+        (".plan-section textarea", "Nooit alleen met vader"),
+        (".network-section input", "Oom Kees"),
+        (".scale h3", "Hoe bereid is het netwerk?"),
+        (".scale:first-child .rating-row", "Sanne de Boer"),
+    ):
+        await browser.call("wait_text", name="b", selector=selector, text=text)
+    assert await browser.call("texts", name="b", selector=".scale:first-child .pin") == ["7"]
+    assert await browser.call("errors", name="a") == []
+    assert await browser.call("errors", name="b") == []
+
+
+async def test_two_people_typing_in_one_card_both_keep_their_words(
+    screens: Screens, browser: NodeClients
+) -> None:
+    await add_card(browser, "a", WORRIES, "Begin.")
+    card = f"{WORRIES} li:first-child textarea"
+    await browser.call("wait_text", name="b", selector=card, text="Begin.")
+    await browser.call("focus_end", name="a", selector=card)
+    await browser.call("focus_end", name="b", selector=card)
+    await asyncio.gather(
+        browser.call("keyboard", name="a", text=" Zin van Sanne.", delay=40),
+        browser.call("keyboard", name="b", text=" Zin van Piet.", delay=40),
+    )
+    for name in ("a", "b"):
+        await browser.call("wait_text", name=name, selector=card, text="Sanne.")
+        await browser.call("wait_text", name=name, selector=card, text="Piet.")
+    a = await browser.call("values", name="a", selector=card)
+    b = await browser.call("values", name="b", selector=card)
+    assert a == b
+    assert "Zin van Sanne." in a[0] or "Zin van Sanne" in a[0]
+    assert a[0].startswith("Begin.")
+
+
+async def test_a_card_moved_while_someone_types_in_it_keeps_both_edits(
+    screens: Screens, browser: NodeClients
+) -> None:
+    await add_card(browser, "a", WORRIES, "Kaart om te verplaatsen")
+    card = f"{WORRIES} li:first-child textarea"
+    await browser.call("wait_text", name="b", selector=card, text="verplaatsen")
+    await browser.call("focus_end", name="b", selector=card)
+    typing = asyncio.create_task(
+        browser.call("keyboard", name="b", text=" en wat Piet erbij typt", delay=60)
+    )
+    await browser.call("wait_text", name="a", selector=card, text=" en w")
+    await browser.call(
+        "select",
+        name="a",
+        selector=f"{WORRIES} li:first-child select.place",
+        value="next_steps:goal",
+    )
+    await typing
+    for name in ("a", "b"):
+        await browser.call(
+            "wait_text", name=name, selector=f"{GOALS} textarea", text="en wat Piet erbij typt"
+        )
+        assert await browser.call("count", name=name, selector=f"{WORRIES} li") == 0
+        assert await browser.call("values", name=name, selector=f"{GOALS} textarea") == [
+            "Kaart om te verplaatsen en wat Piet erbij typt"
+        ]
+
+
+async def test_the_page_reconnects_after_a_restart_and_shows_everything(
+    screens: Screens, server: ServerProcess, browser: NodeClients
+) -> None:
+    await add_card(browser, "a", WORRIES, "Voor de herstart")
+    await browser.call(
+        "wait_text", name="b", selector=".column-worries textarea", text="Voor de herstart"
+    )
+    await server.stop()
+    await browser.call("wait", name="a", selector=".status.disconnected, .status.connecting")
+    # Typed while the server is away: it stays on screen and goes out when it is back.
+    await add_card(browser, "a", STRENGTHS, "Getypt zonder verbinding")
+    await server.start()
+    for name in ("a", "b"):
+        await browser.call("wait", name=name, selector=".status.connected", timeout=30000)
+        await browser.call(
+            "wait_text", name=name, selector=".column-worries textarea", text="Voor de herstart"
+        )
+    await browser.call(
+        "wait_text",
+        name="b",
+        selector=".column-working_well textarea",
+        text="Getypt zonder verbinding",
+        timeout=30000,
+    )
+
+
+async def test_a_card_with_markup_shows_as_text_and_runs_nothing(
+    screens: Screens, browser: NodeClients
+) -> None:
+    attack = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    await add_card(browser, "a", WORRIES, attack)
+    await browser.call("wait_text", name="b", selector=".column-worries textarea", text=attack)
+    for name in ("a", "b"):
+        assert await browser.call("values", name=name, selector=".column-worries textarea") == [
+            attack
+        ]
+        assert await browser.call("count", name=name, selector="img[src=x]") == 0
+        assert await browser.call("dialogs", name=name) == []
+    storage = await browser.call("storage", name="b")
+    assert storage == {"local": 0, "session": 0, "indexeddb": 0}

@@ -1,0 +1,90 @@
+// Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright for the Python tests.
+// One JSON request a line in, one reply a line out, like clients.mjs.
+import { createInterface } from 'node:readline'
+import { createRequire } from 'node:module'
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url))
+const { chromium } = require('playwright-core')
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run']
+})
+const pages = new Map()
+
+function page (name) {
+  const found = pages.get(name)
+  if (!found) throw new Error(`no page ${name}`)
+  return found
+}
+
+const ops = {
+  async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL' }) {
+    const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale })
+    const p = await context.newPage()
+    p.dialogs = []
+    p.errors = []
+    p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
+    p.on('pageerror', (error) => p.errors.push(String(error)))
+    pages.set(name, p)
+    return null
+  },
+  async goto ({ name, url }) { await page(name).goto(url); return page(name).url() },
+  async fill ({ name, selector, value }) { await page(name).fill(selector, value); return null },
+  async click ({ name, selector }) { await page(name).click(selector); return null },
+  async select ({ name, selector, value }) { await page(name).selectOption(selector, value); return null },
+  async type ({ name, selector, text, delay = 0 }) {
+    await page(name).locator(selector).pressSequentially(text, { delay })
+    return null
+  },
+  async press ({ name, selector, key }) { await page(name).press(selector, key); return null },
+  // Types into whatever has the focus, as a person at a keyboard does.
+  async keyboard ({ name, text, delay = 0 }) { await page(name).keyboard.type(text, { delay }); return null },
+  async focus_end ({ name, selector }) {
+    await page(name).locator(selector).evaluate((el) => { el.focus(); el.setSelectionRange(el.value.length, el.value.length) })
+    return null
+  },
+  async wait ({ name, selector, state = 'visible', timeout = 15000 }) {
+    await page(name).waitForSelector(selector, { state, timeout })
+    return null
+  },
+  async wait_text ({ name, selector, text, timeout = 15000 }) {
+    await page(name).waitForFunction(([sel, want]) => [...document.querySelectorAll(sel)]
+      .some((el) => (typeof el.value === 'string' && el.value.includes(want)) || el.textContent.includes(want)),
+    [selector, text], { timeout })
+    return null
+  },
+  async values ({ name, selector }) {
+    return page(name).$$eval(selector, (els) => els.map((el) => typeof el.value === 'string' ? el.value : el.textContent))
+  },
+  async texts ({ name, selector }) {
+    return page(name).$$eval(selector, (els) => els.map((el) => el.textContent))
+  },
+  async count ({ name, selector }) { return page(name).locator(selector).count() },
+  async html_contains ({ name, fragment }) { return (await page(name).content()).includes(fragment) },
+  async url ({ name }) { return page(name).url() },
+  async dialogs ({ name }) { return page(name).dialogs },
+  async errors ({ name }) { return page(name).errors },
+  async storage ({ name }) {
+    return page(name).evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      indexeddb: (await indexedDB.databases()).length
+    }))
+  },
+  async screenshot ({ name, path, full = false }) { await page(name).screenshot({ path, fullPage: full }); return path },
+  async close ({ name }) { await page(name).context().close(); pages.delete(name); return null }
+}
+
+const lines = createInterface({ input: process.stdin })
+lines.on('line', async (line) => {
+  const request = JSON.parse(line)
+  try {
+    const result = await ops[request.op](request)
+    process.stdout.write(JSON.stringify({ id: request.id, ok: true, result: result ?? null }) + '\n')
+  } catch (error) {
+    process.stdout.write(JSON.stringify({ id: request.id, ok: false, error: String(error.message || error).slice(0, 2000) }) + '\n')
+  }
+})
+lines.on('close', async () => { await browser.close(); process.exit(0) })
