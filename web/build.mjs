@@ -1,11 +1,12 @@
 // Bundles the browser modules with esbuild: one file per view, minified, with source maps.
 import { build } from 'esbuild'
-import { readdirSync, existsSync } from 'node:fs'
+import { readdirSync, existsSync, rmSync } from 'node:fs'
 
 const views = existsSync('src/views')
   ? readdirSync('src/views').filter((f) => f.endsWith('.js')).map((f) => `src/views/${f}`)
   : []
 
+rmSync('static/dist', { recursive: true, force: true })
 await build({
   entryPoints: views,
   bundle: true,
