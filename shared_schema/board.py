@@ -69,6 +69,17 @@ class BoardSchema:
     def is_array_root(self, name: str) -> bool:
         return name in self._item_validators
 
+    def text_limit(self, name: str, field: str) -> int | None:
+        """The longest a shared Text field of an array root's elements may be, if it is one."""
+        items = self._roots[name].get("items")
+        if items is None:
+            return None
+        schema = self._resolve(items).get("properties", {}).get(field)
+        if schema is None or schema.get("x-ytype") != "Text":
+            return None
+        limit: int = self._resolve(schema)["maxLength"]
+        return limit
+
     def text_fields(self, name: str) -> frozenset[str]:
         """The fields of an array root's elements that are shared Text (a card's `text`)."""
         items = self._roots[name].get("items")

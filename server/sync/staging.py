@@ -77,6 +77,8 @@ class Staging:
     def __init__(self, schema: BoardSchema) -> None:
         self._schema = schema
         self.doc: Doc[Any] = Doc()
+        self.roots = self._schema.roots_of(self.doc)
+        self._limits: dict[tuple[str, str], int | None] = {}
         self._events: list[tuple[str, YEvent]] | None = None
         self._subscriptions: list[Subscription] = []
         # Who wrote each element of each array root, in order: a deletion's event says only
@@ -87,20 +89,20 @@ class Staging:
     def reset(self, updates: Iterable[bytes]) -> None:
         """Start again from the live state (and whatever was accepted since)."""
         self.doc = Doc()
+        self.roots = self._schema.roots_of(self.doc)
         self._observe(self.doc)
         for update in updates:
             self.doc.apply_update(update)
         self._authors = {
             name: [author_of(element) for element in root]
-            for name, root in self._schema.roots_of(self.doc).items()
+            for name, root in self.roots.items()
             if isinstance(root, Array)
         }
 
     def _observe(self, doc: Doc[Any]) -> None:
         # pycrdt stops calling an observer once its Subscription is garbage-collected.
         self._subscriptions = [
-            root.observe_deep(partial(self._record, name))
-            for name, root in self._schema.roots_of(doc).items()
+            root.observe_deep(partial(self._record, name)) for name, root in self.roots.items()
         ]
 
     def _record(self, root: str, events: list[YEvent]) -> None:
@@ -154,10 +156,12 @@ class Staging:
         return Touch(root, None, path, event, tuple(inserted), tuple(removed))
 
     def _validate(self, change: Change) -> None:
-        roots = self._schema.roots_of(self.doc)
+        roots = self.roots
         checked: set[tuple[str, int | None]] = set()
         try:
             for touch in change.touches:
+                if self._typing_within_limit(touch):
+                    continue
                 root = roots[touch.root]
                 if not isinstance(root, Array):
                     if (touch.root, None) not in checked:
@@ -170,6 +174,28 @@ class Staging:
                         checked.add((touch.root, index))
         except SchemaViolation as violation:
             raise UpdateRefused(f"Not a valid board ({violation.where}).") from violation
+
+    def _typing_within_limit(self, touch: Touch) -> bool:
+        """Typing in a card's text changes nothing but that text: its length is all there
+        is to check (the card itself was checked when it was made). The hot path."""
+        if not isinstance(touch.event, TextEvent) or len(touch.path) != 2:
+            return False
+        field = touch.path[1]
+        if not isinstance(field, str) or touch.index is None:
+            return False
+        key = (touch.root, field)
+        if key not in self._limits:
+            self._limits[key] = self._schema.text_limit(touch.root, field)
+        limit = self._limits[key]
+        if limit is None:
+            return False
+        root = self.roots[touch.root]
+        if not isinstance(root, Array):
+            return False
+        text = root[touch.index][field]
+        if len(text) > limit:
+            raise UpdateRefused(f"Not a valid board ({touch.root}[{touch.index}].{field}).")
+        return True
 
     @staticmethod
     def _touched_indices(touch: Touch, root: Array[Any]) -> list[int]:
