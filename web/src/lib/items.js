@@ -78,7 +78,9 @@ export function cardElement (ctx, part, item) {
   rescueOnRemove(ctx, node, area)
   if (ctx.focusLater === item.get('id')) {
     ctx.focusLater = null
-    requestAnimationFrame(() => { area.focus(); area.setSelectionRange(area.value.length, area.value.length) })
+    // Right after this render puts the card in the page, before the next keystroke arrives:
+    // a frame later would send a keystroke or two to nowhere.
+    queueMicrotask(() => { area.focus(); area.setSelectionRange(area.value.length, area.value.length) })
   }
   return node
 }
