@@ -25,10 +25,12 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.store.open()
+        await services.fanout.start(services.rooms.catch_up_all)
         try:
             yield
         finally:
             await services.rooms.close_all()
+            await services.fanout.stop()
             await services.store.close()
 
     app = Starlette(

@@ -22,7 +22,7 @@ from server.errors import BoardNotFound
 from server.logs import configure
 from server.records.service import Records
 from server.settings import Settings, SettingsError
-from server.store.sqlite import SQLiteStore
+from server.store import Store, store_for
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,7 +120,7 @@ def _serve(settings: Settings) -> int:
 
 
 async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
-    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    store = store_for(settings)
     await store.open()
     try:
         if arguments.command == "board":
@@ -154,7 +154,7 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _verify(store: SQLiteStore, case_id: str | None) -> int:
+async def _verify(store: Store, case_id: str | None) -> int:
     """Prints one line per record; exits 1 if any record does not match its content."""
     results = await Records(store).verify(case_id)
     for result in results:

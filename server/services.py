@@ -14,10 +14,11 @@ from server.access.codes import JoinCodes
 from server.access.tokens import TokenSigner, load_secret_key
 from server.audit import Audit
 from server.cases import Cases
+from server.fanout import Fanout, fanout_for
 from server.metrics import Metrics
 from server.records.service import Records
 from server.settings import Settings
-from server.store.sqlite import SQLiteStore
+from server.store import Store, store_for
 from server.sync.rooms import Rooms
 from shared_schema import board_schema
 
@@ -27,7 +28,7 @@ class Services:
     """Everything a request handler may need, built once per application."""
 
     settings: Settings
-    store: SQLiteStore
+    store: Store
     rooms: Rooms
     signer: TokenSigner
     metrics: Metrics
@@ -38,10 +39,12 @@ class Services:
     admission: Admission
     limiter: MovingWindowRateLimiter
     records: Records
+    fanout: Fanout
 
 
 def build_services(settings: Settings) -> Services:
-    store = SQLiteStore(settings.database_path, synchronous=settings.sqlite_synchronous)
+    store = store_for(settings)
+    fanout = fanout_for(settings.redis_url)
     metrics = Metrics()
     audit = Audit(store)
     accounts = Accounts(store)
@@ -50,7 +53,7 @@ def build_services(settings: Settings) -> Services:
     return Services(
         settings=settings,
         store=store,
-        rooms=Rooms(store, board_schema(), settings, metrics, audit),
+        rooms=Rooms(store, board_schema(), settings, metrics, audit, fanout),
         signer=signer,
         metrics=metrics,
         accounts=accounts,
@@ -60,6 +63,7 @@ def build_services(settings: Settings) -> Services:
         admission=Admission(store, signer, accounts, cases),
         limiter=MovingWindowRateLimiter(MemoryStorage()),
         records=Records(store),
+        fanout=fanout,
     )
 
 

@@ -31,6 +31,8 @@ class Settings:
     sqlite_synchronous: str = "NORMAL"
     log_level: str = "info"
     public_url: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
     secure_cookies: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -97,5 +99,7 @@ class Settings:
             sqlite_synchronous=synchronous,
             log_level=(get("LOG_LEVEL") or defaults.log_level).lower(),
             public_url=get("PUBLIC_URL"),
+            database_url=get("DATABASE_URL"),
+            redis_url=get("REDIS_URL"),
             secure_cookies=(get("SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.services import RedisServer, postgres
 from tests.support.web import close_all_clients
 
 
@@ -55,3 +56,17 @@ async def nodes() -> AsyncIterator[NodeClients]:
     await clients.start()
     yield clients
     await clients.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    redis = RedisServer()
+    redis.start()
+    yield redis
+    redis.stop()

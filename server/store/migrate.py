@@ -6,6 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -52,6 +53,30 @@ def migrate_sqlite(connection: sqlite3.Connection) -> list[str]:
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+    return applied
+
+
+async def migrate_postgres(connection: Any) -> list[str]:
+    """The same, for PostgreSQL: one transaction holding an advisory lock, so processes
+    starting together migrate once."""
+    applied = []
+    async with connection.transaction():
+        await connection.execute("SELECT pg_advisory_xact_lock(72616210)")
+        await connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        cursor = await connection.execute("SELECT version FROM schema_migrations")
+        done = {row[0] for row in await cursor.fetchall()}
+        for migration in migrations("postgres"):
+            if migration.version in done:
+                continue
+            await connection.execute(migration.sql)
+            await connection.execute(
+                "INSERT INTO schema_migrations VALUES (%s, %s, now()::text)",
+                (migration.version, migration.name),
+            )
+            applied.append(migration.name)
     return applied
 
 

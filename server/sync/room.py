@@ -23,6 +23,7 @@ from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.audit import Audit
 from server.errors import CloseCode, ConnectionClosed, UpdateRefused
+from server.fanout import AWARENESS, UPDATE, Fanout
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, LogEntry, Store
@@ -35,6 +36,7 @@ from shared_schema import BoardSchema
 log = logging.getLogger(__name__)
 
 SERVER_AUTHOR = "server"
+REMOTE_AUTHOR = ""  # marks an update another process stored: shown here, not stored again
 _BATCH = 256
 
 
@@ -63,6 +65,7 @@ class _Submission:
     update: bytes | None = None
     server_change: ServerChange | None = None
     done: asyncio.Future[None] | None = None  # for a server change someone waits on
+    remote: bool = False  # accepted and stored by another process; here only to show
 
     @property
     def is_stop(self) -> bool:
@@ -78,9 +81,11 @@ class Room:
         settings: Settings,
         metrics: Metrics,
         audit: Audit,
+        fanout: Fanout,
     ) -> None:
         self.board = board
         self._audit = audit
+        self._fanout = fanout
         self._store = store
         self._schema = schema
         self._settings = settings
@@ -94,6 +99,7 @@ class Room:
         self._compaction: asyncio.Task[None] | None = None
         self._updates_since_compaction = 0
         self._refusals: list[tuple[BoardGrant, str]] = []
+        self._catching_up: asyncio.Task[None] | None = None
         self.state = RoomState.LOADING
         self.references = 0  # connections holding the room, counted by the registry
 
@@ -115,6 +121,7 @@ class Room:
         self._staging.reset([self.doc.get_update()])
         self._updates_since_compaction = len(saved.updates)
         self._worker = asyncio.create_task(self._work(), name=f"room-{self.board_id}")
+        self._fanout.subscribe(self.board_id, self._from_elsewhere)
         self._move_to(RoomState.OPEN)
         self._metrics.room_load_seconds.observe(time.perf_counter() - started)
         self._metrics.open_rooms.inc()
@@ -167,7 +174,9 @@ class Room:
         self.members.discard(connection)
         removals = self._presence.remove_owner(connection)
         if removals:
-            self._broadcast(protocol.awareness(removals), exclude=connection)
+            message = protocol.awareness(removals)
+            self._broadcast(message, exclude=connection)
+            self._fanout.publish(self.board_id, AWARENESS, message)
 
     async def receive(self, connection: Connection, data: bytes) -> None:
         """Handle one message from `connection`; raises ConnectionClosed to close it."""
@@ -180,7 +189,9 @@ class Room:
             if connection.grant.role.may_edit:
                 changed = self._presence.apply(connection, message.entries)
                 if changed:
-                    self._broadcast(protocol.awareness(changed), exclude=connection)
+                    relayed = protocol.awareness(changed)
+                    self._broadcast(relayed, exclude=connection)
+                    self._fanout.publish(self.board_id, AWARENESS, relayed)
         else:
             connection.send(protocol.awareness(self._presence.present()))
 
@@ -257,10 +268,14 @@ class Room:
         if not accepted:
             return
         started = time.perf_counter()
+        local = [
+            LogEntry(self.board_id, update, author)
+            for _, update, author in accepted
+            if author != REMOTE_AUTHOR
+        ]
         try:
-            await self._store.append(
-                [LogEntry(self.board_id, update, author) for _, update, author in accepted]
-            )
+            if local:
+                await self._store.append(local)
         except Exception as error:
             log.exception("store failed; updates not accepted", extra={"board": self.board_id})
             self._staging.reset([self.doc.get_update()])
@@ -272,11 +287,13 @@ class Room:
                     submission.done.set_exception(error)
             return
         self._metrics.store_latency.observe(time.perf_counter() - started)
-        for connection, update, _ in accepted:
+        for connection, update, author in accepted:
             self.doc.apply_update(update)
             self._broadcast(protocol.sync_update(update), exclude=connection)
-        self._metrics.updates_accepted.inc(len(accepted))
-        self._updates_since_compaction += len(accepted)
+            if author != REMOTE_AUTHOR:
+                self._fanout.publish(self.board_id, UPDATE, update)
+        self._metrics.updates_accepted.inc(len(local))
+        self._updates_since_compaction += len(local)
         if self._updates_since_compaction >= self._settings.compact_after_updates:
             self.start_compaction()
 
@@ -286,15 +303,15 @@ class Room:
         connection = submission.connection
         if connection is not None and connection.closed:
             return None  # later updates of a refused client build on what was refused
+        if submission.remote:
+            return self._stage_remote(submission, accepted)
         try:
             if submission.server_change is not None:
                 update = self._server_update(submission.server_change)
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
             change = self._staging.stage(submission.update)
-            policy.check(
-                connection.grant, change, self.status(), self._schema.roots_of(self._staging.doc)
-            )
+            policy.check(connection.grant, change, self.status(), self._staging.roots)
         except ConnectionClosed as refusal:
             self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
             self._refuse(connection, refusal)
@@ -302,6 +319,42 @@ class Room:
         if change.is_empty:
             return None
         return connection, submission.update, connection.grant.participant_id
+
+    def _stage_remote(
+        self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]
+    ) -> tuple[Connection | None, bytes, str] | None:
+        """Another process accepted and stored this; show it here too. If it does not fit
+        (we missed something while the link was down), catch up from the store instead."""
+        assert submission.update is not None
+        try:
+            change = self._staging.stage(submission.update)
+        except ConnectionClosed:
+            self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+            self._catching_up = asyncio.create_task(self.catch_up(), name="catch-up")
+            return None
+        return None if change.is_empty else (None, submission.update, REMOTE_AUTHOR)
+
+    def _from_elsewhere(self, kind: int, payload: bytes) -> None:
+        if self.state is not RoomState.OPEN:
+            return
+        if kind == UPDATE:
+            try:
+                self._inbox.put_nowait(_Submission(None, update=payload, remote=True))
+            except asyncio.QueueFull:
+                self._catching_up = asyncio.create_task(self.catch_up(), name="catch-up")
+        elif kind == AWARENESS:
+            self._broadcast(payload)
+
+    async def catch_up(self) -> None:
+        """Bring the live board level with the store: what other processes stored while
+        we did not hear from them."""
+        saved = await self._store.load(self.board_id)
+        stored: Doc[Any] = Doc()
+        for update in ([saved.snapshot] if saved.snapshot else []) + list(saved.updates):
+            stored.apply_update(update)
+        missing = stored.get_update(self.doc.get_state())
+        if self.state is RoomState.OPEN:
+            await self._inbox.put(_Submission(None, update=missing, remote=True))
 
     def _server_update(self, change: ServerChange) -> bytes | None:
         doc = self._staging.doc
@@ -367,6 +420,7 @@ class Room:
         if self.state is not RoomState.OPEN:
             return
         self._move_to(RoomState.CLOSING)
+        self._fanout.unsubscribe(self.board_id)
         for member in list(self.members):
             member.close(ConnectionClosed(code))
         await self._drain()
@@ -389,6 +443,7 @@ class Room:
             return
         was_open = self.state in (RoomState.OPEN, RoomState.CLOSING)
         self.state = RoomState.FAILED
+        self._fanout.unsubscribe(self.board_id)
         if was_open:
             self._metrics.open_rooms.dec()
         for member in list(self.members):

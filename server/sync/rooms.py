@@ -7,6 +7,7 @@ import logging
 
 from server.audit import Audit
 from server.errors import CloseCode
+from server.fanout import Fanout
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, Store
@@ -27,9 +28,11 @@ class Rooms:
         settings: Settings,
         metrics: Metrics,
         audit: Audit,
+        fanout: Fanout,
     ) -> None:
         self._store = store
         self._audit = audit
+        self._fanout = fanout
         self._schema = schema
         self._settings = settings
         self._metrics = metrics
@@ -68,7 +71,8 @@ class Rooms:
             if closing is not None:
                 await asyncio.shield(closing)
             room = Room(
-                board, self._store, self._schema, self._settings, self._metrics, self._audit
+                board, self._store, self._schema, self._settings, self._metrics, self._audit,
+                self._fanout,
             )
             await room.load()
             self._rooms[board.id] = room
@@ -108,6 +112,12 @@ class Rooms:
     def _forget(self, room: Room) -> None:
         if self._rooms.get(room.board_id) is room:
             del self._rooms[room.board_id]
+
+    async def catch_up_all(self) -> None:
+        """After the fan-out link comes back: every open board, level with the store."""
+        for room in list(self._rooms.values()):
+            if room.state is RoomState.OPEN:
+                await room.catch_up()
 
     async def close_all(self) -> None:
         for eviction in self._evictions.values():

@@ -195,6 +195,17 @@ const ops = {
     return [...provider.awareness.getStates().entries()].map(([id, s]) => ({ id, state: s }))
   },
 
+  // The same document, to another server: what a load balancer does when a process dies.
+  reconnect ({ name, url, board, token, timeout = 15000 }) {
+    const c = client(name)
+    c.provider.destroy()
+    c.provider = new WebsocketProvider(url, board, c.doc, {
+      params: { token }, WebSocketPolyfill: WebSocket, disableBc: true
+    })
+    c.provider.on('connection-close', (event) => { if (event) c.closes.push({ code: event.code, reason: event.reason }) })
+    return until(c, () => c.provider.synced, timeout, `${name} to sync with ${url}`)
+  },
+
   disconnect ({ name }) {
     const c = client(name)
     clearInterval(c.storm)

@@ -1,0 +1,248 @@
+"""The store for larger deployments: PostgreSQL, shared by several server processes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import AsyncConnection, IsolationLevel
+from psycopg_pool import AsyncConnectionPool
+
+from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
+from server.store.compaction import fold
+from server.store.migrate import migrate_postgres
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _sql(portable: str) -> str:
+    """Our SQL is written once with `?` placeholders; psycopg wants `%s`."""
+    return portable.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresStore:
+    """Appends that arrive while a commit is under way share the next commit (group
+    commit), as in the SQLite store; nothing is acknowledged before COMMIT returns."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self._pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False)
+        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[list[int]]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        await self._pool.open(wait=True)
+        async with self._pool.connection() as connection:
+            applied = await migrate_postgres(connection)
+        if applied:
+            log.info("database migrated", extra={"migrations": applied})
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
+        await self._pool.close()
+
+    # plain queries
+
+    async def fetch_one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        async with self._pool.connection() as connection:
+            cursor = await connection.execute(_sql(sql), params)
+            row = await cursor.fetchone()
+            return tuple(row) if row is not None else None
+
+    async def fetch_all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        async with self._pool.connection() as connection:
+            cursor = await connection.execute(_sql(sql), params)
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        async with self._pool.connection() as connection:
+            cursor = await connection.execute(_sql(sql), params)
+            return cursor.rowcount
+
+    async def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        async with self._pool.connection() as connection, connection.transaction():
+            for sql, params in statements:
+                await connection.execute(_sql(sql), params)
+
+    # boards and participants
+
+    async def create_board(self, board: BoardRecord, first_update: bytes) -> None:
+        await self.execute_all(
+            [
+                (
+                    "INSERT INTO boards (id, title, language, epoch, status, created_at, case_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        board.id,
+                        board.title,
+                        board.language,
+                        board.epoch,
+                        board.status,
+                        board.created_at.isoformat(),
+                        board.case_id,
+                    ),
+                ),
+                (
+                    "INSERT INTO board_updates (board_id, data, author, created_at) "
+                    "VALUES (?, ?, 'server', ?)",
+                    (board.id, first_update, _now()),
+                ),
+            ]
+        )
+
+    async def get_board(self, board_id: str) -> BoardRecord | None:
+        row = await self.fetch_one(
+            "SELECT id, title, language, epoch, status, created_at, case_id FROM boards "
+            "WHERE id = ?",
+            (board_id,),
+        )
+        if row is None:
+            return None
+        return BoardRecord(
+            row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]), case_id=row[6]
+        )
+
+    async def add_participant(
+        self, participant_id: str, board_id: str, role: str, name: str, expires_at: datetime
+    ) -> None:
+        await self.execute(
+            "INSERT INTO participants (id, board_id, role, name, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (participant_id, board_id, role, name, _now(), expires_at.isoformat()),
+        )
+
+    # the update log
+
+    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._pending.append((entries, future))
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush(), name="postgres-group-commit")
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                rows = [entry for entries, _ in batch for entry in entries]
+                try:
+                    ids = await self._insert(rows)
+                except Exception as error:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                start = 0
+                for entries, future in batch:
+                    if not future.done():
+                        future.set_result(ids[start : start + len(entries)])
+                    start += len(entries)
+        finally:
+            self._flusher = None
+
+    async def _insert(self, rows: Sequence[LogEntry]) -> list[int]:
+        created = _now()
+        async with self._pool.connection() as connection, connection.transaction():
+            cursor = connection.cursor()
+            await cursor.executemany(
+                "INSERT INTO board_updates (board_id, data, author, created_at) "
+                "VALUES (%s, %s, %s, %s) RETURNING id",
+                [(row.board_id, row.data, row.author, created) for row in rows],
+                returning=True,
+            )
+            ids = []
+            while True:
+                found = await cursor.fetchone()
+                if found is not None:
+                    ids.append(int(found[0]))
+                if not cursor.nextset():
+                    break
+            return ids
+
+    async def load(self, board_id: str) -> BoardState:
+        async with self._pool.connection() as connection, _repeatable_read(connection):
+            state, _ = await _read_state(connection, board_id)
+        return state
+
+    async def compact(self, board_id: str) -> CompactionResult | None:
+        async with self._pool.connection() as connection, connection.transaction():
+            # One compaction of a board at a time, across every process. Only compaction
+            # changes the snapshot or removes rows, so under this lock what we read of them
+            # stays true; rows appended meanwhile are simply not folded this time.
+            await connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (board_id,))
+            state, ids = await _read_state(connection, board_id)
+            if not ids:
+                return None
+            cursor = await connection.execute(
+                "SELECT updates_compacted FROM board_snapshots WHERE board_id = %s", (board_id,)
+            )
+            previous = await cursor.fetchone()
+            snapshot = await asyncio.to_thread(fold, state.snapshot, state.updates)
+            total = (previous[0] if previous else 0) + len(ids)
+            await connection.execute(
+                "INSERT INTO board_snapshots (board_id, upto_id, data, updates_compacted, "
+                "created_at) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (board_id) DO UPDATE SET "
+                "upto_id = excluded.upto_id, data = excluded.data, "
+                "updates_compacted = excluded.updates_compacted, created_at = excluded.created_at",
+                (board_id, state.last_id, snapshot, total, _now()),
+            )
+            # Exactly the rows folded: another process may be committing lower ids now.
+            await connection.execute(
+                "INSERT INTO board_updates_archive (id, board_id, data, author, created_at) "
+                "SELECT id, board_id, data, author, created_at FROM board_updates "
+                "WHERE id = ANY(%s)",
+                (ids,),
+            )
+            await connection.execute("DELETE FROM board_updates WHERE id = ANY(%s)", (ids,))
+        return CompactionResult(board_id, state.last_id, len(ids), len(snapshot))
+
+    async def log_length(self, board_id: str) -> int:
+        row = await self.fetch_one(
+            "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
+        )
+        return int(row[0]) if row else 0
+
+
+class _repeatable_read:
+    """A transaction that sees one snapshot: the snapshot row and the log rows agree."""
+
+    def __init__(self, connection: AsyncConnection[Any]) -> None:
+        self._connection = connection
+        self._transaction: Any = None
+
+    async def __aenter__(self) -> None:
+        await self._connection.set_isolation_level(IsolationLevel.REPEATABLE_READ)
+        self._transaction = self._connection.transaction()
+        await self._transaction.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._transaction.__aexit__(*exc)
+        await self._connection.set_isolation_level(None)
+
+
+async def _read_state(
+    connection: AsyncConnection[Any], board_id: str
+) -> tuple[BoardState, list[int]]:
+    cursor = await connection.execute(
+        "SELECT data, upto_id FROM board_snapshots WHERE board_id = %s", (board_id,)
+    )
+    snapshot = await cursor.fetchone()
+    cursor = await connection.execute(
+        "SELECT id, data FROM board_updates WHERE board_id = %s ORDER BY id", (board_id,)
+    )
+    rows = await cursor.fetchall()
+    last_id = rows[-1][0] if rows else (snapshot[1] if snapshot else 0)
+    state = BoardState(
+        snapshot=bytes(snapshot[0]) if snapshot else None,
+        updates=[bytes(row[1]) for row in rows],
+        last_id=int(last_id),
+    )
+    return state, [int(row[0]) for row in rows]

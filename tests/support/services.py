@@ -1,0 +1,167 @@
+"""Throwaway PostgreSQL and Redis servers on loopback, started by the tests themselves."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.support.server import free_port
+
+
+def _postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed (make test installs Debian's postgresql)")
+    return Path(found[-1]).parent
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run it as the postgres user."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """A fresh cluster in a temporary folder; yields a connection URL."""
+    folder = Path(tempfile.mkdtemp(prefix="nb-postgres-"))
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    data, port, binaries = folder / "data", free_port(), _postgres_bin()
+    subprocess.run(
+        _as_postgres(
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "netwerkbord",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        _as_postgres(
+            [
+                str(binaries / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(folder),
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=200",
+            ]
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(
+            lambda: (
+                subprocess.run(
+                    [str(binaries / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                    capture_output=True,
+                    check=False,
+                ).returncode
+                == 0
+            ),
+            "PostgreSQL",
+        )
+        yield f"postgresql://netwerkbord@127.0.0.1:{port}/postgres"
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class RedisServer:
+    """A Redis on a fixed port, so that a restart is found again at the same address."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        redis_server = shutil.which("redis-server")
+        if redis_server is None:
+            raise RuntimeError("Redis is not installed (make test installs Debian's redis-server)")
+        self.process = subprocess.Popen(
+            [
+                redis_server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for(self._answers, "Redis")
+
+    def _answers(self) -> bool:
+        import socket  # noqa: PLC0415
+
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(30)
+            self.process = None
+
+
+def _wait_for(ready: object, what: str, seconds: float = 30) -> None:
+    assert callable(ready)
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.05)
+
+
+def fresh_database(url: str) -> str:
+    """A new, empty database in the cluster at `url`; returns its URL."""
+    import secrets  # noqa: PLC0415
+
+    import psycopg  # noqa: PLC0415
+
+    name = "t_" + secrets.token_hex(6)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")  # name is ours: hex only
+    return url.rsplit("/", 1)[0] + "/" + name
