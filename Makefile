@@ -23,8 +23,12 @@ lint: $(STAMP_PY)
 fmt: $(STAMP_PY)
 	$(BIN)/ruff check --fix server shared_schema tests $(wildcard bench)
 
-bench: $(STAMP_PY) $(BUNDLE)
+bench: $(STAMP_PY) $(BUNDLE) bench/node_modules/.installed
 	$(BIN)/python -m bench
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
+	@touch $@
 
 $(STAMP_PY): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -113,8 +114,14 @@ def page_routes() -> list[BaseRoute]:
     return [
         Route("/boards/{board_id}", page),
         Route("/boards/{board_id}/{view}", page),
+        # Only static files are compressed: pages carry CSRF tokens next to what people
+        # typed, and compressing those together invites BREACH-style guessing.
         Mount(
-            "/static", app=StaticFiles(directory=WEB_DIR / "static", check_dir=False), name="static"
+            "/static",
+            app=GZipMiddleware(
+                StaticFiles(directory=WEB_DIR / "static", check_dir=False), minimum_size=512
+            ),
+            name="static",
         ),
     ]
 

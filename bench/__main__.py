@@ -1,0 +1,102 @@
+"""make bench: our server against the reference Yjs server; writes bench/results/latest.json
+and docs/performance.md."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import history, phone, report
+from bench.scenario import WORKERS, Setting, prepare_rooms, run
+from bench.servers import BENCH, Running, start_ours, start_reference
+
+SETTINGS = [
+    Setting("1 room × 10 clients", 1, 10, 300, 20_000),
+    Setting("1 room × 50 clients", 1, 50, 1_000, 20_000),
+    Setting("200 rooms × 10 clients", 200, 10, 2_000, 30_000),
+]
+
+
+async def one(setting: Setting, which: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        rooms = await prepare_rooms(data if which == "netwerkbord" else None, setting)
+        server: Running = await (start_ours(data) if which == "netwerkbord" else start_reference())
+        baseline = server.memory_kib("VmRSS")
+        try:
+            result = await run(server, setting, rooms)
+        finally:
+            await server.stop()
+        result["rss_before_clients_mib"] = round(baseline / 1024, 1)
+        print(
+            f"  {which:12} median {result['median_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+            f"cpu {result['cpu_seconds']} s, {result['deliveries']}/"
+            f"{result['expected_deliveries']} delivered",
+            flush=True,
+        )
+        return result
+
+
+async def main(quick: bool) -> None:
+    settings = SETTINGS
+    if quick:
+        settings = [
+            Setting(s.name, min(s.rooms, 20), s.clients, s.interval_ms, 5_000) for s in SETTINGS
+        ]
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "workers": WORKERS,
+        "settings": [],
+    }
+    for setting in settings:
+        print(setting.name, flush=True)
+        entry = {
+            "name": setting.name,
+            "interval_ms": setting.interval_ms,
+            "duration_ms": setting.duration_ms,
+        }
+        for which in ("netwerkbord", "reference"):
+            entry[which] = await one(setting, which)
+        results["settings"].append(entry)
+    many = results["settings"][-1]
+    results["memory_per_board_kib"] = {
+        key: round(
+            (many[which]["rss_with_rooms_open_mib"] - many[which]["rss_before_clients_mib"])
+            * 1024
+            / settings[-1].rooms
+        )
+        for key, which in (("netwerkbord", "netwerkbord"), ("reference", "reference"))
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        results["history"] = await history.measure(Path(folder))
+    with tempfile.TemporaryDirectory() as folder:
+        results["phone"] = await phone.measure(Path(folder))
+    out = BENCH / "results" / ("quick.json" if quick else "latest.json")
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    if not quick:
+        report.write(results)
+    print(json.dumps({k: v for k, v in results.items() if k != "settings"}, indent=2))
+
+
+async def phone_only() -> None:
+    """Measure the phone's download again into the last full run's results."""
+    out = BENCH / "results" / "latest.json"
+    results = json.loads(out.read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        results["phone"] = await phone.measure(Path(folder))
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    report.write(results)
+    print(json.dumps(results["phone"], indent=2))
+
+
+if __name__ == "__main__":
+    if "--phone-only" in sys.argv:
+        asyncio.run(phone_only())
+    else:
+        asyncio.run(main(quick="--quick" in sys.argv))
