@@ -13,6 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
+from server.store.group_commit import GroupCommit
 from server.store.migrate import migrate_postgres
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,13 @@ def _sql(portable: str) -> str:
 
 
 class PostgresStore:
-    """Appends that arrive while a commit is under way share the next commit (group
-    commit), as in the SQLite store; nothing is acknowledged before COMMIT returns."""
+    """Appends share commits (server/store/group_commit.py), as in the SQLite store;
+    nothing is acknowledged before COMMIT returns."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self._pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False)
-        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[list[int]]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._commits = GroupCommit(self._insert, "postgres-group-commit")
 
     async def open(self) -> None:
         await self._pool.open(wait=True)
@@ -45,8 +45,7 @@ class PostgresStore:
             log.info("database migrated", extra={"migrations": applied})
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            await asyncio.shield(self._flusher)
+        await self._commits.drain()
         await self._pool.close()
 
     # plain queries
@@ -122,31 +121,7 @@ class PostgresStore:
     # the update log
 
     async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
-        self._pending.append((entries, future))
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush(), name="postgres-group-commit")
-        return await future
-
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                rows = [entry for entries, _ in batch for entry in entries]
-                try:
-                    ids = await self._insert(rows)
-                except Exception as error:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    continue
-                start = 0
-                for entries, future in batch:
-                    if not future.done():
-                        future.set_result(ids[start : start + len(entries)])
-                    start += len(entries)
-        finally:
-            self._flusher = None
+        return await self._commits.append(entries)
 
     async def _insert(self, rows: Sequence[LogEntry]) -> list[int]:
         created = _now()

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
+from server.store.group_commit import GroupCommit
 from server.store.migrate import migrate_sqlite
 
 T = TypeVar("T")
@@ -24,19 +25,15 @@ def _now() -> str:
 
 
 class SQLiteStore:
-    """Every call runs on one thread that owns the connection.
-
-    Appends that arrive while a commit is under way wait for the next commit together, so
-    many rooms share one transaction (group commit) and nothing is acknowledged early.
-    """
+    """Every call runs on one thread that owns the connection; appends share commits
+    (server/store/group_commit.py)."""
 
     def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
         self.path = path
         self._synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._connection: sqlite3.Connection | None = None
-        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[list[int]]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._commits = GroupCommit(self._append_in_thread, "sqlite-group-commit")
 
     async def open(self) -> None:
         await self._run(self._open_sync)
@@ -54,8 +51,7 @@ class SQLiteStore:
         self._connection = connection
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            await asyncio.shield(self._flusher)
+        await self._commits.drain()
         if self._connection is not None:
             await self._run(self._connection.close)
             self._connection = None
@@ -121,31 +117,10 @@ class SQLiteStore:
         )
 
     async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
-        self._pending.append((entries, future))
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush(), name="sqlite-group-commit")
-        return await future
+        return await self._commits.append(entries)
 
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                rows = [entry for entries, _ in batch for entry in entries]
-                try:
-                    ids = await self._run(self._append_sync, rows)
-                except Exception as error:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    continue
-                start = 0
-                for entries, future in batch:
-                    if not future.done():
-                        future.set_result(ids[start : start + len(entries)])
-                    start += len(entries)
-        finally:
-            self._flusher = None
+    async def _append_in_thread(self, rows: Sequence[LogEntry]) -> list[int]:
+        return await self._run(self._append_sync, rows)
 
     def _append_sync(self, rows: Sequence[LogEntry]) -> list[int]:
         created = _now()

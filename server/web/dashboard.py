@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.accounts import AccountError, Session
+from server.access.accounts import AccountError
 from server.boards import create_board
-from server.cases import Case
 from server.services import services_of
-from server.web.guards import require_csrf, require_session
+from server.web.guards import member_case, require_csrf, require_session
 from server.web.render import render
 from shared_schema import Language
 
@@ -45,18 +43,10 @@ async def create_case(request: Request) -> Response:
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
-async def _member_case(request: Request, session: Session) -> Case:
-    services = services_of(request)
-    case = await services.cases.get(request.path_params["case_id"])
-    if case is None or not await services.cases.is_member(case.id, session.user.id):
-        raise HTTPException(404, "There is no such case, or it is not one of yours.")
-    return case
-
-
 async def case_page(request: Request, notice: str | None = None, status: int = 200) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    case = await _member_case(request, session)
+    case = await member_case(request, session)
     return render(
         request,
         "case.html",
@@ -75,7 +65,7 @@ async def case_page(request: Request, notice: str | None = None, status: int = 2
 async def create_meeting(request: Request) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    case = await _member_case(request, session)
+    case = await member_case(request, session)
     form = await request.form()
     require_csrf(request, session, str(form.get("csrf_token", "")))
     language: Language = "en" if form.get("language") == "en" else "nl"
@@ -95,7 +85,7 @@ async def create_meeting(request: Request) -> Response:
 async def share_case(request: Request) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    case = await _member_case(request, session)
+    case = await member_case(request, session)
     form = await request.form()
     require_csrf(request, session, str(form.get("csrf_token", "")))
     colleague = await services.accounts.find_by_email(str(form.get("email", "")))

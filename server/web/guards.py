@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from server.access.accounts import Session
 from server.access.admission import SESSION_COOKIE
+from server.cases import Case
 from server.services import services_of
 from server.store.base import BoardRecord
 
@@ -51,6 +52,15 @@ async def facilitated_board(request: Request, board_id: str, session: Session) -
     if board is None or not await services.cases.is_member(board.case_id, session.user.id):
         raise HTTPException(404, "There is no such board, or it is not one of your cases.")
     return board
+
+
+async def member_case(request: Request, session: Session) -> Case:
+    """The case in the path, if the signed-in facilitator works on it; else 404."""
+    services = services_of(request)
+    case = await services.cases.get(request.path_params["case_id"])
+    if case is None or not await services.cases.is_member(case.id, session.user.id):
+        raise HTTPException(404, "There is no such case, or it is not one of yours.")
+    return case
 
 
 def rate_limited(request: Request, limit: RateLimitItem, *keys: str) -> bool:

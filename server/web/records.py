@@ -17,7 +17,7 @@ from server.records.compare import compare
 from server.records.manifest import RecordContent
 from server.records.render import style_hash
 from server.services import services_of
-from server.web.guards import require_csrf, require_session
+from server.web.guards import member_case, require_csrf, require_session
 from server.web.render import render
 
 
@@ -71,9 +71,7 @@ async def record_json(request: Request) -> Response:
 async def comparison(request: Request) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    case = await services.cases.get(request.path_params["case_id"])
-    if case is None or not await services.cases.is_member(case.id, session.user.id):
-        raise HTTPException(404, "There is no such case, or it is not one of yours.")
+    case = await member_case(request, session)
     documents: list[tuple[RecordContent, dict[str, Any]]] = []
     for key in ("a", "b"):
         found = await services.records.get(request.query_params.get(key, ""))
@@ -132,9 +130,7 @@ async def correct(request: Request) -> Response:
 async def next_meeting(request: Request) -> Response:
     services = services_of(request)
     session = await require_session(request)
-    case = await services.cases.get(request.path_params["case_id"])
-    if case is None or not await services.cases.is_member(case.id, session.user.id):
-        raise HTTPException(404, "There is no such case, or it is not one of yours.")
+    case = await member_case(request, session)
     form = await request.form()
     require_csrf(request, session, str(form.get("csrf_token", "")))
     latest = await services.records.latest(case.id)

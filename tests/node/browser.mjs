@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright for the Python tests.
 // One JSON request a line in, one reply a line out, like clients.mjs.
-import { createInterface } from 'node:readline'
+import { serve } from './stdio.mjs'
 import { createRequire } from 'node:module'
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url))
@@ -77,14 +77,4 @@ const ops = {
   async close ({ name }) { await page(name).context().close(); pages.delete(name); return null }
 }
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', async (line) => {
-  const request = JSON.parse(line)
-  try {
-    const result = await ops[request.op](request)
-    process.stdout.write(JSON.stringify({ id: request.id, ok: true, result: result ?? null }) + '\n')
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ id: request.id, ok: false, error: String(error.message || error).slice(0, 2000) }) + '\n')
-  }
-})
-lines.on('close', async () => { await browser.close(); process.exit(0) })
+serve(ops, () => browser.close())

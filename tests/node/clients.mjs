@@ -1,6 +1,6 @@
 // Real Yjs clients (yjs + y-websocket, unmodified) driven by the Python tests over stdio.
 // One JSON request a line in, one JSON reply a line out: {id, ok, result | error}.
-import { createInterface } from 'node:readline'
+import { serve } from './stdio.mjs'
 import { inflateSync } from 'node:zlib'
 import { Y, WebsocketProvider, WebSocket } from './yjs.mjs'
 
@@ -215,17 +215,6 @@ const ops = {
   }
 }
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', async (line) => {
-  const request = JSON.parse(line)
-  try {
-    const result = await ops[request.op](request)
-    process.stdout.write(JSON.stringify({ id: request.id, ok: true, result: result ?? null }) + '\n')
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ id: request.id, ok: false, error: String(error.message || error) }) + '\n')
-  }
-})
-lines.on('close', () => {
+serve(ops, () => {
   for (const c of clients.values()) c.provider.destroy()
-  process.exit(0)
 })
