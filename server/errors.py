@@ -69,6 +69,13 @@ class UpdateRefused(ConnectionClosed):
         self.detail = detail
 
 
+class MissingHistory(UpdateRefused):
+    """An update building on changes the server does not have (yet)."""
+
+    def __init__(self) -> None:
+        super().__init__("It builds on changes the board does not have.")
+
+
 class BoardNotFound(Exception):
     def __init__(self, board_id: str) -> None:
         super().__init__(f"There is no board with id {board_id!r}.")

@@ -6,7 +6,9 @@ import asyncio
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 
+from pycrdt import merge_updates
 from starlette.websockets import WebSocket, WebSocketState
 
 from server.access.tokens import BoardGrant
@@ -15,8 +17,19 @@ from server.metrics import Metrics
 from server.sync import protocol
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentUpdate:
+    """A document update on its way to a client, with its message encoded once for all."""
+
+    update: bytes
+    message: bytes
+
+
 _CLOSE_TIMEOUT_SECONDS = 5.0
 HEARTBEAT_SECONDS = 15.0
+HOLD_BYTES = 1024 * 1024
 HEARTBEAT = protocol.awareness([])  # an awareness update about nobody
 
 
@@ -33,12 +46,18 @@ class Connection:
         queue_limit: int,
         messages_per_second: float,
         burst: int,
+        hold_seconds: float = 10.0,
     ) -> None:
+        self.hold_seconds = hold_seconds
         self.websocket = websocket
         self.grant = grant
         self._metrics = metrics
         self._queue_limit = queue_limit
-        self._outbox: deque[bytes] = deque()
+        self._outbox: deque[bytes | DocumentUpdate] = deque()
+        self._last_sent = time.monotonic()
+        self.held: bytes | None = None
+        self.held_since = 0.0
+        self._heartbeat: asyncio.TimerHandle | None = None
         self._wakeup = asyncio.Event()
         self._closing: ConnectionClosed | None = None
         self._sender: asyncio.Task[None] | None = None
@@ -54,16 +73,25 @@ class Connection:
 
     def start(self) -> None:
         self._sender = asyncio.create_task(self._send_loop(), name="board-connection-sender")
+        self._heartbeat = asyncio.get_running_loop().call_later(HEARTBEAT_SECONDS, self._beat)
 
-    def send(self, message: bytes) -> None:
+    def send(self, message: bytes | DocumentUpdate) -> None:
         if self._closing is not None:
             return
         if len(self._outbox) >= self._queue_limit:
             self.close(ConnectionClosed(CloseCode.TOO_SLOW))
             return
         self._outbox.append(message)
-        self._metrics.bytes_out.inc(len(message))
         self._wakeup.set()
+
+    def _beat(self) -> None:
+        """y-websocket drops a connection that has heard nothing for 30 s: say nothing
+        every 15 s of silence (one timer, not one per message)."""
+        if self._closing is not None:
+            return
+        if time.monotonic() - self._last_sent >= HEARTBEAT_SECONDS / 2:
+            self.send(HEARTBEAT)
+        self._heartbeat = asyncio.get_running_loop().call_later(HEARTBEAT_SECONDS, self._beat)
 
     def close(self, reason: ConnectionClosed) -> None:
         """Close with `reason`; whatever is still queued is dropped."""
@@ -72,6 +100,28 @@ class Connection:
         self._closing = reason
         self._metrics.connections_closed.labels(code=str(int(reason.code))).inc()
         self._wakeup.set()
+
+    def hold(self, update: bytes) -> None:
+        """Keep an update that builds on what this client has not sent yet: right after a
+        reconnect, y-websocket sends new keystrokes before its sync step 2, which carries
+        what they build on. The next update of this client is merged with it."""
+        if self.held is None:
+            self.held_since = time.monotonic()
+        self.held = update
+
+    def take_held(self, update: bytes) -> bytes:
+        """`update`, merged with whatever was held back before it."""
+        if self.held is None:
+            return update
+        merged = merge_updates(self.held, update)
+        self.held = None
+        return merged
+
+    @property
+    def held_too_long(self) -> bool:
+        return self.held is not None and (
+            time.monotonic() - self.held_since >= self.hold_seconds or len(self.held) > HOLD_BYTES
+        )
 
     def take_message_allowance(self) -> None:
         """A token bucket: a burst is fine, a flood closes the connection."""
@@ -87,14 +137,13 @@ class Connection:
         websocket = self.websocket
         try:
             while True:
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    # y-websocket drops a connection that has heard nothing for 30 s.
-                    self._outbox.append(HEARTBEAT)
+                await self._wakeup.wait()
                 self._wakeup.clear()
                 while self._outbox and self._closing is None:
-                    await websocket.send_bytes(self._outbox.popleft())
+                    message = self._next_message()
+                    self._metrics.bytes_out.inc(len(message))
+                    self._last_sent = time.monotonic()
+                    await websocket.send_bytes(message)
                 if self._closing is not None:
                     self._outbox.clear()
                     if websocket.client_state is WebSocketState.CONNECTED:
@@ -104,6 +153,19 @@ class Connection:
             log.debug("send failed", extra={"error": str(error)})
             self._closing = self._closing or ConnectionClosed(CloseCode.GOING_AWAY)
 
+    def _next_message(self) -> bytes:
+        """The next frame to send. Document updates that queued up behind a slow socket go
+        out merged into one update: one frame instead of many, the same document after."""
+        first = self._outbox.popleft()
+        if not isinstance(first, DocumentUpdate):
+            return first
+        updates = [first.update]
+        while self._outbox and isinstance(self._outbox[0], DocumentUpdate):
+            updates.append(self._outbox.popleft().update)  # type: ignore[union-attr]
+        if len(updates) == 1:
+            return first.message
+        return protocol.sync_update(merge_updates(*updates))
+
     async def finish(self) -> None:
         """Let the sender deliver the close frame (for a few seconds at most), then stop it."""
         if self._sender is None:
@@ -111,6 +173,8 @@ class Connection:
         if self._closing is None:
             self._closing = ConnectionClosed(CloseCode.NORMAL)
             self._wakeup.set()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         try:
             await asyncio.wait_for(asyncio.shield(self._sender), _CLOSE_TIMEOUT_SECONDS)
         except TimeoutError:

@@ -64,6 +64,7 @@ class BoardEndpoint:
             queue_limit=self._settings.send_queue_limit,
             messages_per_second=self._settings.messages_per_second,
             burst=self._settings.message_burst,
+            hold_seconds=self._settings.hold_seconds,
         )
         room = await self._rooms.acquire(board)
         connections = self._metrics.connections.labels(role=grant.role.value)

@@ -22,13 +22,13 @@ from server import policy
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.audit import Audit
-from server.errors import CloseCode, ConnectionClosed, UpdateRefused
+from server.errors import CloseCode, ConnectionClosed, MissingHistory, UpdateRefused
 from server.fanout import AWARENESS, UPDATE, Fanout
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, LogEntry, Store
 from server.sync import protocol
-from server.sync.connection import Connection
+from server.sync.connection import Connection, DocumentUpdate
 from server.sync.presence import Presence
 from server.sync.staging import Staging
 from shared_schema import BoardSchema
@@ -204,7 +204,9 @@ class Room:
         # From here on this client gets every update applied to the live document.
         connection.synced = True
 
-    def _broadcast(self, message: bytes, exclude: Connection | None = None) -> None:
+    def _broadcast(
+        self, message: bytes | DocumentUpdate, exclude: Connection | None = None
+    ) -> None:
         for member in self.members:
             if member is not exclude and member.synced:
                 member.send(message)
@@ -254,8 +256,12 @@ class Room:
         refusals, self._refusals = self._refusals, []
         for grant, reason in refusals:
             await self._audit.record(
-                "update_refused", actor_id=grant.participant_id, actor_name=grant.name,
-                board_id=self.board_id, case_id=self.board.case_id, role=grant.role.value,
+                "update_refused",
+                actor_id=grant.participant_id,
+                actor_name=grant.name,
+                board_id=self.board_id,
+                case_id=self.board.case_id,
+                role=grant.role.value,
                 reason=reason,
             )
 
@@ -289,7 +295,9 @@ class Room:
         self._metrics.store_latency.observe(time.perf_counter() - started)
         for connection, update, author in accepted:
             self.doc.apply_update(update)
-            self._broadcast(protocol.sync_update(update), exclude=connection)
+            self._broadcast(
+                DocumentUpdate(update, protocol.sync_update(update)), exclude=connection
+            )
             if author != REMOTE_AUTHOR:
                 self._fanout.publish(self.board_id, UPDATE, update)
         self._metrics.updates_accepted.inc(len(local))
@@ -310,7 +318,20 @@ class Room:
                 update = self._server_update(submission.server_change)
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
-            change = self._staging.stage(submission.update)
+            update = connection.take_held(submission.update)
+            try:
+                change = self._staging.stage(update)
+            except MissingHistory:
+                self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+                first = connection.held is None
+                connection.hold(update)
+                if connection.held_too_long:
+                    raise
+                if first:
+                    asyncio.get_running_loop().call_later(
+                        connection.hold_seconds, self._expire_held, connection
+                    )
+                return None
             policy.check(connection.grant, change, self.status(), self._staging.roots)
         except ConnectionClosed as refusal:
             self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
@@ -318,7 +339,7 @@ class Room:
             return None
         if change.is_empty:
             return None
-        return connection, submission.update, connection.grant.participant_id
+        return connection, update, connection.grant.participant_id
 
     def _stage_remote(
         self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]
@@ -355,6 +376,12 @@ class Room:
         missing = stored.get_update(self.doc.get_state())
         if self.state is RoomState.OPEN:
             await self._inbox.put(_Submission(None, update=missing, remote=True))
+
+    def _expire_held(self, connection: Connection) -> None:
+        """What it builds on never came: the client must start again from the board."""
+        if connection.held_too_long and not connection.closed:
+            connection.held = None
+            self._refuse(connection, MissingHistory())
 
     def _server_update(self, change: ServerChange) -> bytes | None:
         doc = self._staging.doc

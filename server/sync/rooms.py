@@ -71,7 +71,12 @@ class Rooms:
             if closing is not None:
                 await asyncio.shield(closing)
             room = Room(
-                board, self._store, self._schema, self._settings, self._metrics, self._audit,
+                board,
+                self._store,
+                self._schema,
+                self._settings,
+                self._metrics,
+                self._audit,
                 self._fanout,
             )
             await room.load()

@@ -17,7 +17,7 @@ from typing import Any
 from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, Subscription, TextEvent, get_update
 
 from server.crdt import decode_state_vector
-from server.errors import MalformedMessage, UpdateRefused
+from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
 try:  # the exception pyo3 raises when Rust code panics on hostile input
@@ -126,7 +126,7 @@ class Staging:
             advances_state=decode_state_vector(after) != decode_state_vector(before),
         )
         if get_update(update, after)[0] != 0:
-            raise UpdateRefused("It builds on changes the board does not have.")
+            raise MissingHistory
         unknown = set(self.doc.keys()) - self._schema.root_names
         if unknown:
             raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")

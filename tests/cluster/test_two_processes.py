@@ -13,6 +13,7 @@ from server.access.roles import Role
 from server.access.tokens import TokenSigner
 from server.boards import create_board, grant_access
 from server.store.postgres import PostgresStore
+from tests.conftest import print_log_if_failed
 from tests.support.node import NodeClients
 from tests.support.server import ServerProcess
 from tests.support.services import RedisServer, fresh_database
@@ -37,7 +38,7 @@ class Cluster:
 
 @pytest.fixture
 async def cluster(
-    tmp_path: Path, postgres_url: str, redis_server: RedisServer
+    tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest
 ) -> AsyncIterator[Cluster]:
     database = fresh_database(postgres_url)
     env = {"database_url": database, "redis_url": redis_server.url, "secret_key": SECRET}
@@ -52,6 +53,7 @@ async def cluster(
     await store.close()
     for server in (one, two):
         await server.stop()
+        print_log_if_failed(request, server)
 
 
 async def converged(nodes: NodeClients, names: list[str], part: str = "worries") -> list[str]:

@@ -196,7 +196,7 @@ const ops = {
   },
 
   // The same document, to another server: what a load balancer does when a process dies.
-  reconnect ({ name, url, board, token, timeout = 15000 }) {
+  reconnect ({ name, url, board, token, timeout = 30000 }) {
     const c = client(name)
     c.provider.destroy()
     c.provider = new WebsocketProvider(url, board, c.doc, {

@@ -27,6 +27,7 @@ KNOWN_CODES = {int(code) for code in CloseCode}
 async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
     process = ServerProcess(
         tmp_path / "data",
+        hold_seconds="0.5",
         max_message_bytes=str(LIMIT),
         messages_per_second="50",
         message_burst="100",
@@ -207,3 +208,36 @@ async def test_an_update_building_on_history_the_board_lacks_is_refused(
     code = await close_code_after(url, protocol.sync_update(only_the_second))
     assert code == CloseCode.UPDATE_REFUSED
     assert any("builds on changes the board does not have" in line for line in server.log_lines)
+
+
+async def test_a_keystroke_sent_before_the_history_it_builds_on_waits_for_it(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """After a reconnect, y-websocket sends new keystrokes before its sync step 2, which
+    carries what it typed offline: the keystroke is held until that arrives, not refused."""
+    board = await admin.create_board()
+    token = await admin.token(board, Role.FACILITATOR, "Sanne")
+    doc: Doc[object] = Doc()
+    worries = doc.get("worries", type=Array)
+    worries.append(
+        Map({**card("w", "Offline getypt", author="p1"), "text": Text("Offline getypt")})
+    )
+    offline = doc.get_update()
+    known = doc.get_state()
+    text = worries[0]["text"]
+    text.insert(len(text), ", en daarna nog")
+    keystroke = doc.get_update(known)
+    watcher = await admin.token(board, Role.VIEWER, "Beamer")
+    assert await nodes.connect("beamer", server.ws_url, board, watcher) == {"synced": True}
+    url = f"{server.ws_url}/{board}?token={token}"
+    async with connect(url) as socket:
+        await socket.send(protocol.sync_update(keystroke))
+        await socket.send(protocol.sync_step2(offline))
+        await nodes.call(
+            "wait_text",
+            name="beamer",
+            part="worries",
+            index=0,
+            includes="Offline getypt, en daarna nog",
+        )
+    assert not any("update refused" in line for line in server.log_lines)
