@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,12 +13,16 @@ from server import clock
 from server.access.accounts import User
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
+from server.boards import create_board
+from server.cases import Case
 from server.errors import CloseCode, ConnectionClosed
+from server.records.carry_over import carried_over_board
 from server.records.manifest import RecordContent
 from server.records.render import local
 from server.services import Services
 from server.store.base import BoardRecord
 from server.sync.room import Room
+from shared_schema import Language
 
 
 @contextlib.asynccontextmanager
@@ -28,6 +33,38 @@ async def open_room(services: Services, board: BoardRecord) -> AsyncIterator[Roo
         yield room
     finally:
         services.rooms.release(room)
+
+
+async def open_meeting(
+    services: Services,
+    by: User,
+    case: Case,
+    title: str,
+    language: Language,
+    *,
+    carried_from: RecordContent | None = None,
+) -> BoardRecord:
+    """A new meeting board in `case`, with its join code; continuing `carried_from` if given."""
+    first_update = None
+    if carried_from is not None:
+        first_update = carried_over_board(json.loads(carried_from.document), title)
+    board = await create_board(
+        services.store, title, language, case_id=case.id, first_update=first_update
+    )
+    if carried_from is not None:
+        await services.store.execute(
+            "UPDATE boards SET carried_from = ? WHERE id = ?", (carried_from.id, board.id)
+        )
+    await services.codes.issue(board.id)
+    await services.audit.record(
+        "meeting_opened",
+        actor_id=by.id,
+        actor_name=by.name,
+        board_id=board.id,
+        case_id=case.id,
+        carried_from=carried_from.id if carried_from else None,
+    )
+    return board
 
 
 def _not_facilitator(grant: BoardGrant) -> bool:

@@ -18,7 +18,11 @@ from server.web.render import render
 
 def web_routes() -> list[BaseRoute]:
     return [
-        *auth_routes(), *dashboard_routes(), *join_routes(), *control_routes(), *record_routes()
+        *auth_routes(),
+        *dashboard_routes(),
+        *join_routes(),
+        *control_routes(),
+        *record_routes(),
     ]
 
 

@@ -148,11 +148,13 @@ async def end(request: Request) -> Response:
         case_id=board.case_id,
     )
     record = await end_meeting(services, board, session.user)
-    return JSONResponse({
-        "status": "closed",
-        "record": record.id if record else None,
-        "record_url": f"/records/{record.id}" if record else None,
-    })
+    return JSONResponse(
+        {
+            "status": "closed",
+            "record": record.id if record else None,
+            "record_url": f"/records/{record.id}" if record else None,
+        }
+    )
 
 
 async def audit_trail(request: Request) -> Response:

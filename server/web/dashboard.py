@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from server.access.accounts import AccountError
-from server.boards import create_board
+from server.meetings import open_meeting
 from server.services import services_of
 from server.web.guards import member_case, require_csrf, require_session
 from server.web.render import render
@@ -54,7 +54,7 @@ async def case_page(request: Request, notice: str | None = None, status: int = 2
             "case": case,
             "boards": await services.cases.boards(case.id),
             "members": await services.cases.members(case.id),
-        "records": await services.records.for_case(case.id),
+            "records": await services.records.for_case(case.id),
             "notice": notice,
         },
         session=session,
@@ -70,15 +70,7 @@ async def create_meeting(request: Request) -> Response:
     require_csrf(request, session, str(form.get("csrf_token", "")))
     language: Language = "en" if form.get("language") == "en" else "nl"
     title = str(form.get("title", "")).strip()[:200] or case.title
-    board = await create_board(services.store, title, language, case_id=case.id)
-    await services.codes.issue(board.id)
-    await services.audit.record(
-        "meeting_opened",
-        actor_id=session.user.id,
-        actor_name=session.user.name,
-        board_id=board.id,
-        case_id=case.id,
-    )
+    board = await open_meeting(services, session.user, case, title, language)
     return RedirectResponse(f"/boards/{board.id}", status_code=303)
 
 

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from server.access.accounts import Session
 from server.boards import create_board
+from server.meetings import open_meeting
 from server.records.carry_over import carried_over_board
 from server.records.compare import compare
 from server.records.manifest import RecordContent
@@ -137,25 +138,13 @@ async def next_meeting(request: Request) -> Response:
     if latest is None:
         raise HTTPException(409, "This case has no record yet to continue from.")
     title = " ".join(str(form.get("title", "")).split())[:200] or case.title
-    document = json.loads(latest.document)
-    board = await create_board(
-        services.store,
+    board = await open_meeting(
+        services,
+        session.user,
+        case,
         title,
-        document["meta"]["language"],
-        case_id=case.id,
-        first_update=carried_over_board(document, title),
-    )
-    await services.store.execute(
-        "UPDATE boards SET carried_from = ? WHERE id = ?", (latest.id, board.id)
-    )
-    await services.codes.issue(board.id)
-    await services.audit.record(
-        "meeting_opened",
-        actor_id=session.user.id,
-        actor_name=session.user.name,
-        board_id=board.id,
-        case_id=case.id,
-        carried_from=latest.id,
+        "en" if latest.language == "en" else "nl",
+        carried_from=latest,
     )
     return RedirectResponse(f"/boards/{board.id}", status_code=303)
 
