@@ -329,7 +329,10 @@ class Room:
                     raise
                 if first:
                     asyncio.get_running_loop().call_later(
-                        connection.hold_seconds, self._expire_held, connection
+                        connection.hold_seconds,
+                        self._expire_held,
+                        connection,
+                        connection.held_since,
                     )
                 return None
             policy.check(connection.grant, change, self.status(), self._staging.roots)
@@ -377,9 +380,14 @@ class Room:
         if self.state is RoomState.OPEN:
             await self._inbox.put(_Submission(None, update=missing, remote=True))
 
-    def _expire_held(self, connection: Connection) -> None:
-        """What it builds on never came: the client must start again from the board."""
-        if connection.held_too_long and not connection.closed:
+    def _expire_held(self, connection: Connection, held_since: float) -> None:
+        """What it builds on never came: the client must start again from the board.
+        (The same hold, not the clock, is checked: timers may fire a hair early.)"""
+        if (
+            connection.held is not None
+            and connection.held_since == held_since
+            and (not connection.closed)
+        ):
             connection.held = None
             self._refuse(connection, MissingHistory())
 

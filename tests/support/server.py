@@ -17,6 +17,7 @@ from server.boards import create_board, grant_access
 from server.store.sqlite import SQLiteStore
 
 READY = "Uvicorn running on"
+LOG_WAIT_SECONDS = 15
 
 
 def free_port() -> int:
@@ -32,6 +33,7 @@ class ServerProcess:
         self.env = {**os.environ, **{f"NETWERKBORD_{k.upper()}": v for k, v in env.items()}}
         self.process: asyncio.subprocess.Process | None = None
         self.log_lines: list[str] = []
+        self._new_line = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
 
     @property
@@ -57,10 +59,21 @@ class ServerProcess:
         async for raw in self.process.stderr:
             line = raw.decode(errors="replace").rstrip()
             self.log_lines.append(line)
+            self._new_line.set()
             if READY in line and not ready.done():
                 ready.set_result(None)
         if not ready.done():
             ready.set_exception(RuntimeError("server exited:\n" + "\n".join(self.log_lines)))
+
+    async def wait_for_log(self, fragment: str) -> str:
+        """The first log line containing `fragment`, once the server has written it."""
+        async with asyncio.timeout(LOG_WAIT_SECONDS):
+            while True:
+                for line in self.log_lines:
+                    if fragment in line:
+                        return line
+                self._new_line.clear()
+                await self._new_line.wait()
 
     async def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""

@@ -207,7 +207,7 @@ async def test_an_update_building_on_history_the_board_lacks_is_refused(
     url = f"{server.ws_url}/{board}?token={token}"
     code = await close_code_after(url, protocol.sync_update(only_the_second))
     assert code == CloseCode.UPDATE_REFUSED
-    assert any("builds on changes the board does not have" in line for line in server.log_lines)
+    await server.wait_for_log("builds on changes the board does not have")
 
 
 async def test_a_keystroke_sent_before_the_history_it_builds_on_waits_for_it(
