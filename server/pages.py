@@ -14,7 +14,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -24,9 +24,11 @@ from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.errors import InvalidToken
 from server.i18n import catalogue, language_of
+from server.store.base import BoardRecord
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 VIEWS = ("board", "phone", "projector")
+TOKEN_HEADER = "x-board-token"  # noqa: S105 - the name of a header, not a secret
 
 
 def templates() -> Jinja2Templates:
@@ -36,7 +38,9 @@ def templates() -> Jinja2Templates:
 _templates = templates()
 
 
-async def _grant(request: Request, board_id: str, view: str) -> tuple[BoardGrant, Any, str | None]:
+async def _grant(
+    request: Request, board_id: str, view: str, token: str | None
+) -> tuple[BoardGrant, BoardRecord]:
     """Who is opening the page, as the board connection will see them."""
     from server.services import services_of  # noqa: PLC0415 - services import the pages
 
@@ -44,7 +48,6 @@ async def _grant(request: Request, board_id: str, view: str) -> tuple[BoardGrant
     board = await services.store.get_board(board_id)
     if board is None:
         raise HTTPException(404, "There is no such board.")
-    token = request.query_params.get("token")
     query = {"token": token} if token else {}
     if view == "projector":
         query["view"] = "project"
@@ -54,11 +57,26 @@ async def _grant(request: Request, board_id: str, view: str) -> tuple[BoardGrant
         if view != "phone" and SESSION_COOKIE not in request.cookies and not token:
             raise _SignIn from error
         raise HTTPException(404, "There is no such board, or it is not yours.") from error
-    return grant, board, token
+    return grant, board
 
 
 class _SignIn(Exception):
     pass
+
+
+def _board_config(board: BoardRecord, grant: BoardGrant) -> dict[str, Any]:
+    """What the scripts need to know about the board and about the person at the screen."""
+    return {
+        "board": {
+            "id": board.id,
+            "title": board.title,
+            "language": board.language,
+            "epoch": board.epoch,
+            "status": board.status,
+            "case": board.case_id,
+        },
+        "me": {"id": grant.participant_id, "name": grant.name, "role": grant.role.value},
+    }
 
 
 async def page(request: Request) -> Response:
@@ -66,8 +84,9 @@ async def page(request: Request) -> Response:
     view = request.path_params.get("view", "board")
     if view not in VIEWS:
         raise HTTPException(404, "There is no such page.")
+    token = request.query_params.get("token")
     try:
-        grant, board, token = await _grant(request, board_id, view)
+        grant, board = await _grant(request, board_id, view, token)
     except _SignIn:
         return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
     from server.services import services_of  # noqa: PLC0415
@@ -79,15 +98,8 @@ async def page(request: Request) -> Response:
     language = board.language if "lang" not in request.query_params else language_of(request)
     config = {
         "view": view,
-        "board": {
-            "id": board.id,
-            "title": board.title,
-            "language": board.language,
-            "epoch": board.epoch,
-            "status": board.status,
-            "case": board.case_id,
-        },
-        "me": {"id": grant.participant_id, "name": grant.name, "role": grant.role.value},
+        **_board_config(board, grant),
+        # The script keeps the token in memory and takes it out of the address bar.
         "token": token,
         "csrf": session.csrf_token if session else None,
         "language": language,
@@ -105,6 +117,20 @@ async def page(request: Request) -> Response:
     )
 
 
+async def board_now(request: Request) -> Response:
+    """The board as it is now, for a page whose copy belongs to an earlier history (4409).
+
+    The token comes in a header, never in the address, so it stays out of every log.
+    """
+    view = request.query_params.get("view", "board")
+    token = request.headers.get(TOKEN_HEADER)
+    try:
+        grant, board = await _grant(request, request.path_params["board_id"], view, token)
+    except _SignIn as error:
+        raise HTTPException(404, "There is no such board, or it is not yours.") from error
+    return JSONResponse(_board_config(board, grant), headers={"Cache-Control": "no-store"})
+
+
 def _script_json(value: object) -> str:
     """JSON safe inside a <script> element: no '<' can end it or open a comment."""
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
@@ -113,6 +139,7 @@ def _script_json(value: object) -> str:
 def page_routes() -> list[BaseRoute]:
     return [
         Route("/boards/{board_id}", page),
+        Route("/boards/{board_id}/now.json", board_now),
         Route("/boards/{board_id}/{view}", page),
         # Only static files are compressed: pages carry CSRF tokens next to what people
         # typed, and compressing those together invites BREACH-style guessing.

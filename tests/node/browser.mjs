@@ -55,6 +55,14 @@ const ops = {
     [selector, text], { timeout })
     return null
   },
+  // Until the elements matching `selector` hold exactly `want` (values or texts), in order.
+  async wait_values ({ name, selector, want, timeout = 15000 }) {
+    await page(name).waitForFunction(([sel, expected]) => {
+      const got = [...document.querySelectorAll(sel)].map((el) => typeof el.value === 'string' ? el.value : el.textContent)
+      return JSON.stringify(got) === JSON.stringify(expected)
+    }, [selector, want], { timeout })
+    return null
+  },
   async values ({ name, selector }) {
     return page(name).$$eval(selector, (els) => els.map((el) => typeof el.value === 'string' ? el.value : el.textContent))
   },

@@ -21,9 +21,19 @@ export function colorFor (id) {
   return COLORS[hash % COLORS.length]
 }
 
+// A token link puts the token in the address; keep it in memory only, so it is not on the
+// projected screen, in a bookmark or in the next page's history entry.
+function forgetTokenInAddress () {
+  const url = new URL(location.href)
+  if (!url.searchParams.has('token')) return
+  url.searchParams.delete('token')
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash)
+}
+
 export class LiveBoard {
   constructor (cfg, { onDoc, onStatus, onClosed, onPresence }) {
     this.cfg = cfg
+    forgetTokenInAddress()
     this.handlers = { onDoc, onStatus, onClosed, onPresence }
     this.resets = 0
     this.start()
@@ -62,13 +72,31 @@ export class LiveBoard {
       // The server refused a change of ours (or holds another history): throw our copy
       // away and sync afresh, so the screen matches the board again.
       this.resets += 1
-      this.handlers.onClosed('live.closed.refused', event.reason, false)
+      this.handlers.onClosed(event.code === 4409 ? 'live.closed.restored' : 'live.closed.refused', event.reason, false)
       this.provider.destroy()
       this.doc.destroy()
-      setTimeout(() => this.start(), Math.min(5000, 250 * this.resets))
+      const fresh = event.code === 4409 ? this.boardNow() : Promise.resolve()
+      fresh.finally(() => setTimeout(() => this.start(), Math.min(5000, 250 * this.resets)))
       return
     }
     if (FINAL[event.code]) this.handlers.onClosed(FINAL[event.code], event.reason, true)
+  }
+
+  // The board's current history (its epoch) and who we are on it, asked for again when
+  // the board was restored: reconnecting with the old epoch would only be refused again.
+  async boardNow () {
+    const view = this.cfg.view === 'projector' ? '?view=projector' : ''
+    const headers = this.cfg.token ? { 'x-board-token': this.cfg.token } : {}
+    try {
+      const response = await fetch(`/boards/${encodeURIComponent(this.cfg.board.id)}/now.json${view}`,
+        { credentials: 'same-origin', cache: 'no-store', headers })
+      if (!response.ok) return
+      const now = await response.json()
+      Object.assign(this.cfg.board, now.board)
+      Object.assign(this.cfg.me, now.me)
+    } catch {
+      // The server is away: the next connection finds out again, and we ask again then.
+    }
   }
 
   presence () {

@@ -6,7 +6,11 @@ export function shell (cfg) {
   const status = h('span', { class: 'status connecting', role: 'status', text: t('live.connecting') })
   const presence = h('ul', { class: 'presence', 'aria-label': t('live.presence') })
   const controls = h('div', { class: 'controls' })
-  const banner = h('div', { class: 'banner', role: 'alert', hidden: true })
+  // What just happened to the connection (goes away by itself unless it is final), and
+  // what holds for the whole board (the meeting is closed or locked): kept apart, so
+  // redrawing the board never wipes a message before anyone could read it.
+  const banner = h('div', { class: 'banner message', role: 'alert', hidden: true })
+  const standing = h('div', { class: 'banner notice', role: 'status', hidden: true })
   const main = h('main', { class: 'board', id: 'main' })
   const header = h('header', { class: 'bar' },
     h('div', { class: 'title' },
@@ -14,9 +18,10 @@ export function shell (cfg) {
       status),
     presence,
     controls)
-  replaceChildren(document.getElementById('app'), header, banner, main)
+  replaceChildren(document.getElementById('app'), header, banner, standing, main)
 
   let final = false
+  let hideMessage = 0
   return {
     main,
     controls,
@@ -34,20 +39,21 @@ export function shell (cfg) {
       }, h('span', { class: 'dot', dataset: { color: person.color } }), person.name)))
       for (const dot of presence.querySelectorAll('.dot')) dot.style.background = dot.dataset.color
     },
-    message (key, detail, isFinal) {
+    message (key, reason, isFinal) {
       banner.hidden = false
-      banner.textContent = t(key) + (detail && !isFinal ? '' : '')
+      banner.textContent = t(key)
+      clearTimeout(hideMessage)
       if (isFinal) {
         final = true
         status.className = 'status offline'
         status.textContent = t('live.offline')
       } else {
-        setTimeout(() => { if (!final) banner.hidden = true }, 6000)
+        hideMessage = setTimeout(() => { banner.hidden = true }, 8000)
       }
     },
     notice (text) {
-      banner.hidden = !text
-      banner.textContent = text || ''
+      standing.hidden = !text
+      standing.textContent = text || ''
     }
   }
 }
