@@ -16,6 +16,7 @@ from server.security import SecurityHeaders
 from server.services import Services, build_services
 from server.settings import Settings
 from server.sync.endpoint import BoardEndpoint
+from server.sync.wire import CaptureDirectWriter
 from server.web import EXCEPTION_HANDLERS, web_routes
 
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CaptureDirectWriter)
     app.state.services = services
     return app
 

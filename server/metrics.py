@@ -29,7 +29,13 @@ class Metrics:
             "netwerkbord_bytes_received", "WebSocket bytes received.", registry=r
         )
         self.bytes_out = Counter(
-            "netwerkbord_bytes_sent", "WebSocket bytes queued for sending.", registry=r
+            "netwerkbord_bytes_sent", "WebSocket bytes sent to clients.", registry=r
+        )
+        self.messages_out = Counter(
+            "netwerkbord_messages_sent",
+            "Messages to clients: written to the socket at once, or queued behind a busy one.",
+            ["way"],
+            registry=r,
         )
         self.store_latency = Histogram(
             "netwerkbord_store_append_seconds",

@@ -69,8 +69,7 @@ def _check_participant(me: str, touch: Touch, board: Mapping[str, object]) -> No
     keys = touch.changed_keys if len(touch.path) == 1 else {}
     if FIXED_FIELDS & set(keys):
         raise UpdateRefused("Who wrote an item, and when, cannot be changed.")
-    element = root[touch.index] if touch.index < len(root) else None
-    if author_of(element) != me:
+    if touch.author != me:
         raise UpdateRefused("You can change only what you wrote yourself.")
     if keys:
         status = keys.get("status", {}).get("newValue")

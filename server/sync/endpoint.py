@@ -17,6 +17,7 @@ from server.store import BoardRecord, Store
 from server.sync.connection import Connection
 from server.sync.room import Room
 from server.sync.rooms import Rooms
+from server.sync.wire import SCOPE_KEY as DIRECT_WRITER
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class BoardEndpoint:
             messages_per_second=self._settings.messages_per_second,
             burst=self._settings.message_burst,
             hold_seconds=self._settings.hold_seconds,
+            direct=websocket.scope.get(DIRECT_WRITER),
         )
         room = await self._rooms.acquire(board)
         connections = self._metrics.connections.labels(role=grant.role.value)

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from server.sync.protocol import AwarenessEntry
 
 Owner = TypeVar("Owner")
+
+# A Yjs client renews its unchanged state every 15 s so that others, who forget a state
+# after 30 s, keep it. A renewal can wait this long and go out with the room's other
+# renewals: y-websocket sends every awareness message it receives straight back to the
+# server, so each relayed message costs a message back from every client in the room.
+RENEWAL_DELAY_SECONDS = 2.0
+
+
+@dataclass
+class Accepted:
+    """What an awareness update changed, as the others should hear it."""
+
+    changes: list[AwarenessEntry] = field(default_factory=list)  # pass on at once
+    renewals: list[AwarenessEntry] = field(default_factory=list)  # may wait a little
 
 
 @dataclass
@@ -24,9 +38,9 @@ class Presence(Generic[Owner]):
     def __init__(self) -> None:
         self._states: dict[int, _State[Owner]] = {}
 
-    def apply(self, owner: Owner, entries: tuple[AwarenessEntry, ...]) -> list[AwarenessEntry]:
+    def apply(self, owner: Owner, entries: tuple[AwarenessEntry, ...]) -> Accepted:
         """Take what `owner` may change; returns the entries to pass on to the others."""
-        changed = []
+        accepted = Accepted()
         for entry in entries:
             current = self._states.get(entry.client_id)
             if current is not None and current.owner is not owner:
@@ -35,9 +49,19 @@ class Presence(Generic[Owner]):
             removal = current is not None and entry.clock == current.clock and entry.state == "null"
             if not (newer or removal):
                 continue
+            renewal = current is not None and newer and entry.state == current.state
             self._states[entry.client_id] = _State(entry.clock, entry.state, owner)
-            changed.append(entry)
-        return changed
+            (accepted.renewals if renewal else accepted.changes).append(entry)
+        return accepted
+
+    def current(self, entries: list[AwarenessEntry]) -> list[AwarenessEntry]:
+        """Those of `entries` that are still the latest states (not since left or changed)."""
+        latest = []
+        for entry in entries:
+            state = self._states.get(entry.client_id)
+            if state is not None and state.clock == entry.clock:
+                latest.append(entry)
+        return latest
 
     def present(self) -> list[AwarenessEntry]:
         return [

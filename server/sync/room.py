@@ -29,8 +29,10 @@ from server.settings import Settings
 from server.store import BoardRecord, LogEntry, Store
 from server.sync import protocol
 from server.sync.connection import Connection, DocumentUpdate
-from server.sync.presence import Presence
+from server.sync.presence import RENEWAL_DELAY_SECONDS, Presence
+from server.sync.protocol import AwarenessEntry
 from server.sync.staging import Staging
+from server.sync.wire import binary_frame
 from shared_schema import BoardSchema
 
 log = logging.getLogger(__name__)
@@ -91,9 +93,14 @@ class Room:
         self._settings = settings
         self._metrics = metrics
         self.doc: Doc[Any] = Doc()
+        self._status: policy.BoardStatus | None = None
+        # Asked for every update; read again from the board only after "meta" changed.
+        self._meta_watch = self.doc.get("meta", type=Map).observe(self._forget_status)
         self._staging = Staging(schema)
         self.members: set[Connection] = set()
         self._presence: Presence[Connection] = Presence()
+        self._renewals: dict[int, AwarenessEntry] = {}
+        self._renewing: asyncio.TimerHandle | None = None
         self._inbox: asyncio.Queue[_Submission] = asyncio.Queue(maxsize=4096)
         self._worker: asyncio.Task[None] | None = None
         self._compaction: asyncio.Task[None] | None = None
@@ -136,10 +143,15 @@ class Room:
 
     def status(self) -> policy.BoardStatus:
         """What the facilitator has decided, as the live board says it."""
-        meta = self.doc.get("meta", type=Map)
-        return policy.BoardStatus(
-            closed=meta.get("status") == "closed", locked=meta.get("locked") is True
-        )
+        if self._status is None:
+            meta = self.doc.get("meta", type=Map)
+            self._status = policy.BoardStatus(
+                closed=meta.get("status") == "closed", locked=meta.get("locked") is True
+            )
+        return self._status
+
+    def _forget_status(self, _event: object) -> None:
+        self._status = None
 
     async def change_as_server(self, change: ServerChange) -> None:
         """Make `change` through the same pipeline; returns once it is stored and sent."""
@@ -187,13 +199,42 @@ class Room:
             await self._inbox.put(_Submission(connection, update=message.update))
         elif isinstance(message, protocol.AwarenessUpdate):
             if connection.grant.role.may_edit:
-                changed = self._presence.apply(connection, message.entries)
-                if changed:
-                    relayed = protocol.awareness(changed)
-                    self._broadcast(relayed, exclude=connection)
-                    self._fanout.publish(self.board_id, AWARENESS, relayed)
+                accepted = self._presence.apply(connection, message.entries)
+                if accepted.changes:
+                    self._relay_awareness(accepted.changes, exclude=connection)
+                if accepted.renewals:
+                    self._renew_later(accepted.renewals)
         else:
             connection.send(protocol.awareness(self._presence.present()))
+
+    def _relay_awareness(
+        self, entries: list[AwarenessEntry], exclude: Connection | None = None
+    ) -> None:
+        relayed = protocol.awareness(entries)
+        self._broadcast(relayed, exclude=exclude)
+        self._fanout.publish(self.board_id, AWARENESS, relayed)
+
+    def _renew_later(self, renewals: list[AwarenessEntry]) -> None:
+        for entry in renewals:
+            self._renewals[entry.client_id] = entry
+        if self._renewing is None:
+            self._renewing = asyncio.get_running_loop().call_later(
+                RENEWAL_DELAY_SECONDS, self._send_renewals
+            )
+
+    def _send_renewals(self) -> None:
+        """The renewals of the last moments, in one message to everyone: its sender's own
+        renewal in it is no newer than what that client holds, so it changes nothing there."""
+        self._renewing = None
+        current = self._presence.current(list(self._renewals.values()))
+        self._renewals.clear()
+        if current and self.state is RoomState.OPEN:
+            self._relay_awareness(current)
+
+    def _stop_renewals(self) -> None:
+        if self._renewing is not None:
+            self._renewing.cancel()
+            self._renewing = None
 
     def _answer_step1(self, connection: Connection, state_vector: bytes) -> None:
         try:
@@ -207,9 +248,14 @@ class Room:
     def _broadcast(
         self, message: bytes | DocumentUpdate, exclude: Connection | None = None
     ) -> None:
+        frame = message.frame if isinstance(message, DocumentUpdate) else binary_frame(message)
+        direct = 0
         for member in self.members:
-            if member is not exclude and member.synced:
-                member.send(message)
+            if member is not exclude and member.synced and member.send_framed(message, frame):
+                direct += 1
+        if direct:
+            self._metrics.messages_out.labels(way="direct").inc(direct)
+            self._metrics.bytes_out.inc(direct * len(frame))
 
     def _record_participant(self, connection: Connection) -> None:
         grant = connection.grant
@@ -295,9 +341,7 @@ class Room:
         self._metrics.store_latency.observe(time.perf_counter() - started)
         for connection, update, author in accepted:
             self.doc.apply_update(update)
-            self._broadcast(
-                DocumentUpdate(update, protocol.sync_update(update)), exclude=connection
-            )
+            self._broadcast(DocumentUpdate.of(update), exclude=connection)
             if author != REMOTE_AUTHOR:
                 self._fanout.publish(self.board_id, UPDATE, update)
         self._metrics.updates_accepted.inc(len(local))
@@ -455,6 +499,7 @@ class Room:
         if self.state is not RoomState.OPEN:
             return
         self._move_to(RoomState.CLOSING)
+        self._stop_renewals()
         self._fanout.unsubscribe(self.board_id)
         for member in list(self.members):
             member.close(ConnectionClosed(code))
@@ -478,6 +523,7 @@ class Room:
             return
         was_open = self.state in (RoomState.OPEN, RoomState.CLOSING)
         self.state = RoomState.FAILED
+        self._stop_renewals()
         self._fanout.unsubscribe(self.board_id)
         if was_open:
             self._metrics.open_rooms.dec()

@@ -16,7 +16,7 @@ from typing import Any
 
 from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, Subscription, TextEvent, get_update
 
-from server.crdt import decode_state_vector
+from server.crdt import decode_state_vector, root_count
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
@@ -34,6 +34,7 @@ class Touch:
 
     For a change to an array root itself, `inserted` holds the new elements and
     `removed_authors` the authors of the elements it deleted (read from before the update).
+    For a change inside an element of an array root, `author` is who wrote that element.
     """
 
     root: str
@@ -42,6 +43,7 @@ class Touch:
     event: YEvent
     inserted: tuple[Any, ...] = ()
     removed_authors: tuple[str | None, ...] = ()
+    author: str | None = None
 
     @property
     def changed_keys(self) -> dict[str, Any]:
@@ -55,7 +57,17 @@ class Change:
     """What one update would change on the board."""
 
     touches: list[Touch] = field(default_factory=list)
-    advances_state: bool = False
+    state_before: bytes = b"\x00"
+    state_after: bytes = b"\x00"
+
+    @property
+    def advances_state(self) -> bool:
+        """Whether the update adds anything, even what no event shows (a deletion of what
+        was already deleted, say). Asked only of an update no event showed: decoding the
+        state vectors is the costly part of staging a keystroke."""
+        if self.state_before == self.state_after:
+            return False
+        return decode_state_vector(self.state_after) != decode_state_vector(self.state_before)
 
     @property
     def is_empty(self) -> bool:
@@ -121,23 +133,37 @@ class Staging:
         finally:
             self._events = None
         after = self.doc.get_state()
-        change = Change(
-            touches=[self._touch(root, event) for root, event in events],
-            advances_state=decode_state_vector(after) != decode_state_vector(before),
-        )
+        change = Change(self._touches(events), before, after)
         if get_update(update, after)[0] != 0:
             raise MissingHistory
-        unknown = set(self.doc.keys()) - self._schema.root_names
-        if unknown:
+        if root_count(self.doc) != len(self.roots):
+            unknown = set(self.doc.keys()) - self._schema.root_names
             raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
         self._validate(change)
         return change
 
-    def _touch(self, root: str, event: YEvent) -> Touch:
+    def _touches(self, events: list[tuple[str, YEvent]]) -> list[Touch]:
+        """The touches of one update. Changes to array roots come first: they bring the
+        author mirror to the after-update positions that the other events' paths use."""
+        to_arrays = [(root, event) for root, event in events if not getattr(event, "path", ())]
+        inside = [(root, event) for root, event in events if getattr(event, "path", ())]
+        touches = [self._touch_root(root, event) for root, event in to_arrays]
+        return touches + [self._touch_inside(root, event) for root, event in inside]
+
+    def _touch_inside(self, root: str, event: YEvent) -> Touch:
         path = tuple(getattr(event, "path", ()))
-        index = path[0] if path and isinstance(path[0], int) else None
-        if path or not isinstance(event, ArrayEvent) or root not in self._authors:
+        index = path[0] if isinstance(path[0], int) else None
+        authors = self._authors.get(root)
+        if index is None or authors is None or index >= len(authors):
             return Touch(root, index, path, event)
+        author_changed = isinstance(event, MapEvent) and "author" in getattr(event, "keys", {})
+        if len(path) == 1 and author_changed:
+            authors[index] = author_of(getattr(event, "target", None))
+        return Touch(root, index, path, event, author=authors[index])
+
+    def _touch_root(self, root: str, event: YEvent) -> Touch:
+        if not isinstance(event, ArrayEvent) or root not in self._authors:
+            return Touch(root, None, (), event)
         authors = self._authors[root]
         inserted: list[Any] = []
         removed: list[str | None] = []
@@ -153,7 +179,7 @@ class Staging:
                 authors[position:position] = [author_of(value) for value in values]
                 inserted += values
                 position += len(values)
-        return Touch(root, None, path, event, tuple(inserted), tuple(removed))
+        return Touch(root, None, (), event, tuple(inserted), tuple(removed))
 
     def _validate(self, change: Change) -> None:
         roots = self.roots
@@ -189,11 +215,7 @@ class Staging:
         limit = self._limits[key]
         if limit is None:
             return False
-        root = self.roots[touch.root]
-        if not isinstance(root, Array):
-            return False
-        text = root[touch.index][field]
-        if len(text) > limit:
+        if len(getattr(touch.event, "target", "")) > limit:
             raise UpdateRefused(f"Not a valid board ({touch.root}[{touch.index}].{field}).")
         return True
 

@@ -38,6 +38,15 @@ function until (c, predicate, timeout, what) {
   })
 }
 
+function itemMap (item, me, textFields) {
+  const map = new Y.Map()
+  for (let [key, value] of Object.entries(item)) {
+    if (value === '$me') value = me
+    map.set(key, textFields.includes(key) ? new Y.Text(value) : value)
+  }
+  return map
+}
+
 const ops = {
   // `cookie` and `origin` are sent with the handshake, as a browser would.
   connect ({ name, url, board, token, params = {}, cookie, origin, wait = true, timeout = 10000 }) {
@@ -67,12 +76,18 @@ const ops = {
 
   add ({ name, part, item, textFields = ['text', 'rule'] }) {
     const { doc, me } = client(name)
-    const map = new Y.Map()
-    for (let [key, value] of Object.entries(item)) {
-      if (value === '$me') value = me
-      map.set(key, textFields.includes(key) ? new Y.Text(value) : value)
-    }
-    doc.getArray(part).push([map])
+    doc.getArray(part).push([itemMap(item, me, textFields)])
+    return doc.getArray(part).length
+  },
+
+  // One update that puts a new item first and types in the item then at `index`.
+  add_first_and_type ({ name, part, item, index, text, textFields = ['text', 'rule'] }) {
+    const { doc, me } = client(name)
+    doc.transact(() => {
+      doc.getArray(part).insert(0, [itemMap(item, me, textFields)])
+      const ytext = doc.getArray(part).get(index).get('text')
+      ytext.insert(ytext.length, text)
+    })
     return doc.getArray(part).length
   },
 
@@ -194,6 +209,15 @@ const ops = {
     if (state !== undefined) provider.awareness.setLocalState(state)
     return [...provider.awareness.getStates().entries()].map(([id, s]) => ({ id, state: s }))
   },
+
+  // What this client knows of everyone's awareness clock: { client id: clock }.
+  awareness_clocks ({ name }) {
+    const clocks = {}
+    for (const [id, meta] of client(name).provider.awareness.meta) clocks[id] = meta.clock
+    return clocks
+  },
+
+  client_id ({ name }) { return client(name).doc.clientID },
 
   // The same document, to another server: what a load balancer does when a process dies.
   reconnect ({ name, url, board, token, timeout = 30000 }) {

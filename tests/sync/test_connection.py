@@ -28,7 +28,7 @@ def test_queued_updates_go_out_as_one_merged_update_that_gives_the_same_board() 
         text += word
     connection = outbox()
     for update in updates:
-        connection.send(DocumentUpdate(update, protocol.sync_update(update)))
+        connection.send(DocumentUpdate.of(update))
     connection.send(HEARTBEAT)
 
     merged = protocol.decode(connection._next_message())
@@ -41,6 +41,6 @@ def test_queued_updates_go_out_as_one_merged_update_that_gives_the_same_board() 
 
 def test_a_single_update_is_sent_as_it_was_encoded() -> None:
     connection = outbox()
-    message = protocol.sync_update(b"\x00\x00")
-    connection.send(DocumentUpdate(b"\x00\x00", message))
-    assert connection._next_message() is message
+    update = DocumentUpdate.of(b"\x00\x00")
+    connection.send(update)
+    assert connection._next_message() is update.message

@@ -91,6 +91,47 @@ async def test_a_participant_cannot_edit_another_persons_card(
     assert (await nodes.call("json", name="beamer"))["worries"][0]["author"] != "x"
 
 
+async def test_a_card_the_facilitator_hands_over_belongs_to_its_new_author(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    await meeting(server, admin, nodes)
+    await nodes.call("add", name="oom", part="worries", item=card("w1", "Ruzie"))
+    await nodes.call("wait_length", name="sanne", part="worries", length=1)
+    oma = await nodes.call("me", name="oma")
+    await nodes.call("set_field", name="sanne", part="worries", index=0, key="author", value=oma)
+    await nodes.call("wait_text", name="oma", part="worries", index=0, includes="Ruzie")
+    await nodes.call("type", name="oma", part="worries", index=0, text=" thuis")
+    await nodes.call("wait_text", name="beamer", part="worries", index=0, includes="thuis")
+    await nodes.call("type", name="oom", part="worries", index=0, text=" (niet waar)")
+    assert "only what you wrote" in await refused(nodes, "oom")
+    assert await nodes.call("closes", name="oma") == []
+
+
+async def test_whose_card_is_judged_where_it_stands_after_the_update(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """One update adds a card at the top and types in a card below it: the card typed in is
+    found at its new place, so Oma may type in hers and not in Oom's."""
+    await meeting(server, admin, nodes)
+    await nodes.call("add", name="oom", part="worries", item=card("w1", "Ruzie"))
+    await nodes.call("wait_length", name="oma", part="worries", length=1)
+    await nodes.call("add", name="oma", part="worries", item=card("w2", "Geldzorgen"))
+    await nodes.call("wait_length", name="beamer", part="worries", length=2)
+    await nodes.call(
+        "add_first_and_type", name="oma", part="worries", item=card("w3", "Slapen"),
+        index=2, text=" en huur",
+    )
+    await nodes.call("wait_text", name="beamer", part="worries", index=2, includes="en huur")
+    assert await nodes.call("closes", name="oma") == []
+    await nodes.call(
+        "add_first_and_type", name="oma", part="worries", item=card("w4", "Eten"),
+        index=2, text=" (niet waar)",
+    )
+    assert "only what you wrote" in await refused(nodes, "oma")
+    texts = await nodes.call("texts", name="beamer", part="worries")
+    assert texts == ["Slapen", "Ruzie", "Geldzorgen en huur"]
+
+
 async def test_a_participant_cannot_write_in_someone_elses_name(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:

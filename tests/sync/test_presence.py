@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.sync.presence import Presence
+from server.sync.presence import Accepted, Presence
 from server.sync.protocol import AwarenessEntry
 
 
@@ -12,16 +12,26 @@ def entry(client: int, clock: int, state: str = '{"user":{"name":"Oma"}}') -> Aw
 
 def test_a_newer_clock_replaces_an_older_state() -> None:
     presence: Presence[str] = Presence()
-    assert presence.apply("oma", (entry(1, 1),)) == [entry(1, 1)]
-    assert presence.apply("oma", (entry(1, 1),)) == []
-    assert presence.apply("oma", (entry(1, 2, '{"a":1}'),)) == [entry(1, 2, '{"a":1}')]
+    assert presence.apply("oma", (entry(1, 1),)) == Accepted(changes=[entry(1, 1)])
+    assert presence.apply("oma", (entry(1, 1),)) == Accepted()
+    assert presence.apply("oma", (entry(1, 2, '{"a":1}'),)) == Accepted([entry(1, 2, '{"a":1}')])
     assert presence.present() == [entry(1, 2, '{"a":1}')]
+
+
+def test_the_same_state_with_a_newer_clock_is_a_renewal() -> None:
+    presence: Presence[str] = Presence()
+    presence.apply("oma", (entry(1, 1), entry(2, 1)))
+    assert presence.apply("oma", (entry(1, 2), entry(2, 2, '{"b":2}'))) == Accepted(
+        changes=[entry(2, 2, '{"b":2}')], renewals=[entry(1, 2)]
+    )
+    presence.apply("oma", (entry(1, 3, "null"),))
+    assert presence.current([entry(1, 2), entry(2, 2, '{"b":2}')]) == [entry(2, 2, '{"b":2}')]
 
 
 def test_a_connection_cannot_change_or_remove_anothers_state() -> None:
     presence: Presence[str] = Presence()
     presence.apply("oma", (entry(1, 1),))
-    assert presence.apply("intruder", (entry(1, 5, "null"), entry(1, 6, '{"x":1}'))) == []
+    assert presence.apply("intruder", (entry(1, 5, "null"), entry(1, 6, '{"x":1}'))) == Accepted()
     assert presence.present() == [entry(1, 1)]
 
 
@@ -37,5 +47,5 @@ def test_leaving_removes_everything_that_connection_set() -> None:
 def test_an_explicit_removal_at_the_same_clock_is_taken() -> None:
     presence: Presence[str] = Presence()
     presence.apply("oma", (entry(1, 3),))
-    assert presence.apply("oma", (entry(1, 3, "null"),)) == [entry(1, 3, "null")]
+    assert presence.apply("oma", (entry(1, 3, "null"),)) == Accepted([entry(1, 3, "null")])
     assert presence.present() == []

@@ -1,0 +1,77 @@
+"""Frames written straight to a client's socket: a broadcast is framed once, not per client.
+
+Through ASGI, every recipient of an update costs a pass through Starlette's and uvicorn's
+send coroutines, a wake-up of that client's sender task, and websockets building the same
+frame again. A server's frames are not masked, so one binary frame serves every client in
+the room; under uvicorn's websockets protocol the socket is at hand to write it to.
+
+This reaches one level below ASGI, on purpose and in this module only. `DirectWriter.of`
+returns None for any other server or protocol, and `ready()` is False whenever the direct
+way could differ from the ASGI way (the socket is closing, a close frame went out, an
+extension such as compression was negotiated, the socket's buffer is full); the connection
+then queues the message and its sender task sends it through ASGI as before.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
+
+SCOPE_KEY = "netwerkbord.direct_writer"
+_BINARY_FINAL = 0x82  # FIN + opcode 2 (binary)
+
+
+def binary_frame(payload: bytes) -> bytes:
+    """A complete, unmasked binary WebSocket frame (RFC 6455 section 5.2)."""
+    length = len(payload)
+    if length < 126:
+        return struct.pack("!BB", _BINARY_FINAL, length) + payload
+    if length < 1 << 16:
+        return struct.pack("!BBH", _BINARY_FINAL, 126, length) + payload
+    return struct.pack("!BBQ", _BINARY_FINAL, 127, length) + payload
+
+
+class DirectWriter:
+    """One client's socket, for frames that need no per-client work."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    @classmethod
+    def of(cls, send: Send) -> DirectWriter | None:
+        protocol = getattr(send, "__self__", None)
+        if not isinstance(protocol, WebSocketsSansIOProtocol):
+            return None
+        return cls(protocol)
+
+    def ready(self) -> bool:
+        protocol = self._protocol
+        return (
+            protocol.conn.state is State.OPEN
+            and not protocol.close_sent
+            and not protocol.conn.extensions
+            and protocol.writable.is_set()
+            and not protocol.transport.is_closing()
+        )
+
+    def write(self, frame: bytes) -> None:
+        self._protocol.transport.write(frame)
+
+
+class CaptureDirectWriter:
+    """ASGI middleware, outermost: keeps the server's own `send` for the WebSocket endpoint
+    (the middleware and Starlette in between wrap it beyond recognition)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            scope[SCOPE_KEY] = DirectWriter.of(send)
+        await self.app(scope, receive, send)

@@ -1,0 +1,51 @@
+"""Presence between real y-websocket clients: changes go out at once, renewals together."""
+
+from __future__ import annotations
+
+import asyncio
+
+from server.access.roles import Role
+from server.sync.presence import RENEWAL_DELAY_SECONDS
+from tests.support.node import NodeClients
+from tests.support.server import Admin, ServerProcess
+
+OMA = {"user": {"name": "Oma", "color": "#1f77b4"}}
+
+
+async def clock_of(nodes: NodeClients, name: str, client_id: int) -> int | None:
+    clocks = await nodes.call("awareness_clocks", name=name)
+    clock = clocks.get(str(client_id))
+    return int(clock) if clock is not None else None
+
+
+async def wait_clock(nodes: NodeClients, name: str, client_id: int, at_least: int) -> None:
+    for _ in range(200):
+        clock = await clock_of(nodes, name, client_id)
+        if clock is not None and clock >= at_least:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{name} never saw clock {at_least} of {client_id}")
+
+
+async def test_a_change_goes_out_at_once_and_a_renewal_follows_shortly(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    board = await admin.create_board()
+    for name in ("oma", "opa"):
+        token = await admin.token(board, Role.PARTICIPANT, name)
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    oma = int(await nodes.call("client_id", name="oma"))
+
+    await nodes.call("awareness", name="oma", state=OMA)
+    changed = await clock_of(nodes, "oma", oma)
+    assert changed is not None
+    await wait_clock(nodes, "opa", oma, changed)
+
+    # What y-protocols does every 15 s: the same state again, with the next clock.
+    await nodes.call("awareness", name="oma", state=OMA)
+    await asyncio.sleep(RENEWAL_DELAY_SECONDS / 4)
+    assert await clock_of(nodes, "opa", oma) == changed  # the renewal waits...
+    await wait_clock(nodes, "opa", oma, changed + 1)  # ...and then arrives
+    states = await nodes.call("awareness", name="opa")
+    assert {"id": oma, "state": OMA} in states
+    assert await nodes.call("closes", name="oma") == []
