@@ -37,6 +37,8 @@ class Metrics:
             ["way"],
             registry=r,
         )
+        self.sent_direct = self.messages_out.labels(way="direct")
+        self.sent_queued = self.messages_out.labels(way="queued")
         self.store_latency = Histogram(
             "netwerkbord_store_append_seconds",
             "Time to make a batch of updates durable.",

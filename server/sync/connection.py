@@ -88,7 +88,7 @@ class Connection:
     def send(self, message: bytes | DocumentUpdate) -> None:
         frame = message.frame if isinstance(message, DocumentUpdate) else binary_frame(message)
         if self.send_framed(message, frame):
-            self._metrics.messages_out.labels(way="direct").inc()
+            self._metrics.sent_direct.inc()
             self._metrics.bytes_out.inc(len(frame))
 
     def send_framed(self, message: bytes | DocumentUpdate, frame: bytes) -> bool:
@@ -165,7 +165,7 @@ class Connection:
                 self._wakeup.clear()
                 while self._outbox and self._closing is None:
                     message = self._next_message()
-                    self._metrics.messages_out.labels(way="queued").inc()
+                    self._metrics.sent_queued.inc()
                     self._metrics.bytes_out.inc(len(message))
                     self._last_sent = time.monotonic()
                     self._in_flight = True

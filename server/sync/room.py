@@ -254,7 +254,7 @@ class Room:
             if member is not exclude and member.synced and member.send_framed(message, frame):
                 direct += 1
         if direct:
-            self._metrics.messages_out.labels(way="direct").inc(direct)
+            self._metrics.sent_direct.inc(direct)
             self._metrics.bytes_out.inc(direct * len(frame))
 
     def _record_participant(self, connection: Connection) -> None:
@@ -359,7 +359,7 @@ class Room:
             return self._stage_remote(submission, accepted)
         try:
             if submission.server_change is not None:
-                update = self._server_update(submission.server_change)
+                update = self._staging.change_as_server(submission.server_change, SERVER_AUTHOR)
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
             update = connection.take_held(submission.update)
@@ -434,17 +434,6 @@ class Room:
         ):
             connection.held = None
             self._refuse(connection, MissingHistory())
-
-    def _server_update(self, change: ServerChange) -> bytes | None:
-        doc = self._staging.doc
-        captured: list[bytes] = []
-        subscription = doc.observe(lambda event: captured.append(event.update))
-        try:
-            with doc.transaction(origin=SERVER_AUTHOR):
-                change(self._schema.roots_of(doc))
-        finally:
-            doc.unobserve(subscription)
-        return captured[0] if captured and captured[0] != b"\x00\x00" else None
 
     def _refuse(self, connection: Connection | None, refusal: ConnectionClosed) -> None:
         reason = "malformed" if refusal.code is CloseCode.MALFORMED_MESSAGE else "policy"

@@ -9,7 +9,7 @@ document is rebuilt from the live one, so nothing of the refused update remains.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -96,10 +96,12 @@ class Staging:
         # Who wrote each element of each array root, in order: a deletion's event says only
         # where and how many, and the policy must know whose work it removes.
         self._authors: dict[str, list[str | None]] = {}
+        self._state: bytes | None = None  # the state vector after the last staged update
         self._observe(self.doc)
 
     def reset(self, updates: Iterable[bytes]) -> None:
         """Start again from the live state (and whatever was accepted since)."""
+        self._state = None
         self.doc = Doc()
         self.roots = self._schema.roots_of(self.doc)
         self._observe(self.doc)
@@ -123,7 +125,8 @@ class Staging:
 
     def stage(self, update: bytes) -> Change:
         """Apply `update` to the staging document and check it against the schema."""
-        before = self.doc.get_state()
+        before = self._state if self._state is not None else self.doc.get_state()
+        self._state = None
         events: list[tuple[str, YEvent]] = []
         self._events = events
         try:
@@ -132,15 +135,34 @@ class Staging:
             raise MalformedMessage("The update could not be read.") from error
         finally:
             self._events = None
-        after = self.doc.get_state()
-        change = Change(self._touches(events), before, after)
-        if get_update(update, after)[0] != 0:
-            raise MissingHistory
-        if root_count(self.doc) != len(self.roots):
-            unknown = set(self.doc.keys()) - self._schema.root_names
-            raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
-        self._validate(change)
+        with self.doc.transaction():  # one transaction for every read below
+            after = self.doc.get_state()
+            change = Change(self._touches(events), before, after)
+            if get_update(update, after)[0] != 0:
+                raise MissingHistory
+            if root_count(self.doc) != len(self.roots):
+                unknown = set(self.doc.keys()) - self._schema.root_names
+                raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
+            self._validate(change)
+        self._state = after
         return change
+
+    def change_as_server(self, change: Callable[[dict[str, Any]], None], origin: str) -> bytes:
+        """Make `change` in the staging document; returns its update (b"" if it changed
+        nothing). The server's own changes are not judged, only kept track of."""
+        self._state = None
+        captured: list[bytes] = []
+        subscription = self.doc.observe(lambda event: captured.append(event.update))
+        events: list[tuple[str, YEvent]] = []
+        self._events = events
+        try:
+            with self.doc.transaction(origin=origin):
+                change(self.roots)
+        finally:
+            self._events = None
+            self.doc.unobserve(subscription)
+        self._touches(events)
+        return captured[0] if captured and captured[0] != b"\x00\x00" else b""
 
     def _touches(self, events: list[tuple[str, YEvent]]) -> list[Touch]:
         """The touches of one update. Changes to array roots come first: they bring the
