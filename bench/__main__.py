@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import history, phone, report
+from bench import history, phone, pipeline, report
 from bench.scenario import WORKERS, Setting, prepare_rooms, run
 from bench.servers import BENCH, Running, start_ours, start_reference
 
@@ -76,6 +76,7 @@ async def main(quick: bool) -> None:
         results["history"] = await history.measure(Path(folder))
     with tempfile.TemporaryDirectory() as folder:
         results["phone"] = await phone.measure(Path(folder))
+    results["pipeline"] = await pipeline.measure()
     out = BENCH / "results" / ("quick.json" if quick else "latest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))

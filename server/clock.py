@@ -13,6 +13,12 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def iso_exact(moment: datetime) -> str:
+    """To the microsecond: for what must sort in the order it happened even within one
+    second (two meetings of a case closed one after the other)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def later(seconds: float) -> datetime:
     return now() + timedelta(seconds=seconds)
 

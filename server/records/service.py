@@ -81,7 +81,7 @@ class Records:
             id=record_id,
             case_id=board.case_id,
             board_id=board.id,
-            created_at=clock.iso(created),
+            created_at=clock.iso_exact(created),
             closed_by=closed_by.id,
             closed_by_name=closed_by.name,
             language=document["meta"]["language"],

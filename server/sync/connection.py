@@ -105,6 +105,7 @@ class Connection:
             self.close(ConnectionClosed(CloseCode.TOO_SLOW))
             return False
         self._outbox.append(message)
+        self._metrics.sent_queued.inc()
         self._wakeup.set()
         return False
 
@@ -165,7 +166,6 @@ class Connection:
                 self._wakeup.clear()
                 while self._outbox and self._closing is None:
                     message = self._next_message()
-                    self._metrics.sent_queued.inc()
                     self._metrics.bytes_out.inc(len(message))
                     self._last_sent = time.monotonic()
                     self._in_flight = True
