@@ -22,7 +22,13 @@ from server import policy
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.audit import Audit
-from server.errors import CloseCode, ConnectionClosed, MissingHistory, UpdateRefused
+from server.errors import (
+    CloseCode,
+    ConnectionClosed,
+    MalformedMessage,
+    MissingHistory,
+    UpdateRefused,
+)
 from server.fanout import AWARENESS, UPDATE, Fanout
 from server.metrics import Metrics
 from server.settings import Settings
@@ -39,6 +45,7 @@ log = logging.getLogger(__name__)
 
 SERVER_AUTHOR = "server"
 REMOTE_AUTHOR = ""  # marks an update another process stored: shown here, not stored again
+ANOTHER_PROCESS = None  # owns the awareness states of other processes' clients
 _BATCH = 256
 
 
@@ -98,7 +105,7 @@ class Room:
         self._meta_watch = self.doc.get("meta", type=Map).observe(self._forget_status)
         self._staging = Staging(schema)
         self.members: set[Connection] = set()
-        self._presence: Presence[Connection] = Presence()
+        self._presence: Presence[Connection | None] = Presence()
         self._renewals: dict[int, AwarenessEntry] = {}
         self._renewing: asyncio.TimerHandle | None = None
         self._inbox: asyncio.Queue[_Submission] = asyncio.Queue(maxsize=4096)
@@ -411,7 +418,23 @@ class Room:
             except asyncio.QueueFull:
                 self._catching_up = asyncio.create_task(self.catch_up(), name="catch-up")
         elif kind == AWARENESS:
-            self._broadcast(payload)
+            self._show_remote_presence(payload)
+
+    def _show_remote_presence(self, payload: bytes) -> None:
+        """Awareness from another process's clients. Kept here under no connection of
+        ours, so that our clients sending it back (y-websocket returns every awareness
+        message it gets) cannot take it over, and take it along when they leave."""
+        try:
+            message = protocol.decode(payload)
+        except MalformedMessage:
+            log.warning("unreadable awareness from another process", extra={"board": self.board_id})
+            return
+        if not isinstance(message, protocol.AwarenessUpdate):
+            return
+        accepted = self._presence.apply(ANOTHER_PROCESS, message.entries)
+        shown = accepted.changes + accepted.renewals
+        if shown:
+            self._broadcast(protocol.awareness(shown))
 
     async def catch_up(self) -> None:
         """Bring the live board level with the store: what other processes stored while

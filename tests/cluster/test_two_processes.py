@@ -84,6 +84,38 @@ async def test_clients_on_two_processes_see_each_other_live(
     assert any("hallo" in text for text in texts)
 
 
+async def test_someone_leaving_here_takes_nobody_elses_presence_along(
+    cluster: Cluster, nodes: NodeClients
+) -> None:
+    """y-websocket sends every awareness message it receives back to its server: the
+    process where Vader and Juf are gets Oma's state back from both. Vader leaving must not
+    make that process tell everyone that Oma left."""
+    placement = {"oma": cluster.one, "vader": cluster.two, "juf": cluster.two}
+    for name, server in placement.items():
+        assert await nodes.connect(
+            name, server.ws_url, cluster.board, await cluster.token(name)
+        ) == {"synced": True}
+    ids = {name: int(await nodes.call("client_id", name=name)) for name in placement}
+    for name in placement:
+        await nodes.call("awareness", name=name, state={"user": {"name": name}})
+    for _ in range(200):
+        seen = {entry["id"] for entry in await nodes.call("awareness", name="juf")}
+        if set(ids.values()) <= seen:
+            break
+        await asyncio.sleep(0.05)
+    assert set(ids.values()) <= seen
+
+    await nodes.call("disconnect", name="vader")
+    for _ in range(200):
+        if ids["vader"] in await nodes.call("awareness_removed", name="juf"):
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # whatever else the leaving caused has arrived by now
+    for name in ("juf", "oma"):
+        assert ids["oma"] not in await nodes.call("awareness_removed", name=name)
+    assert ids["vader"] in await nodes.call("awareness_removed", name="oma")
+
+
 async def test_a_killed_process_loses_nothing_and_its_clients_carry_on_elsewhere(
     cluster: Cluster, nodes: NodeClients
 ) -> None:

@@ -63,7 +63,8 @@ const ops = {
       disableBc: true
     })
     const joinToken = cookie && (cookie.match(/nb_join_[^=]+=([^;]+)/) || [])[1]
-    const c = { doc, provider, closes: [], statuses: [], me: participantOf(token || joinToken || '') }
+    const c = { doc, provider, closes: [], statuses: [], removed: [], me: participantOf(token || joinToken || '') }
+    provider.awareness.on('change', ({ removed }) => c.removed.push(...removed))
     provider.on('connection-close', (event) => {
       if (event) c.closes.push({ code: event.code, reason: event.reason })
     })
@@ -218,6 +219,9 @@ const ops = {
   },
 
   client_id ({ name }) { return client(name).doc.clientID },
+
+  // Every client id whose awareness state this client was told to drop, in order.
+  awareness_removed ({ name }) { return client(name).removed },
 
   // The same document, to another server: what a load balancer does when a process dies.
   reconnect ({ name, url, board, token, timeout = 30000 }) {
