@@ -16,7 +16,7 @@ from server.access.roles import Role
 from server.errors import CloseCode
 from server.sync import protocol
 from tests.support.node import NodeClients
-from tests.support.server import Admin, ServerProcess
+from tests.support.server import Admin, ServerProcess, running_server
 from tests.sync.helpers import card, health
 
 LIMIT = 64 * 1024
@@ -25,16 +25,11 @@ KNOWN_CODES = {int(code) for code in CloseCode}
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    process = ServerProcess(
-        tmp_path / "data",
-        hold_seconds="0.5",
-        max_message_bytes=str(LIMIT),
-        messages_per_second="50",
-        message_burst="100",
-    )
-    await process.start()
-    yield process
-    await process.stop()
+    limits = {"messages_per_second": "50", "message_burst": "100"}
+    async with running_server(
+        tmp_path / "data", hold_seconds="0.5", max_message_bytes=str(LIMIT), **limits
+    ) as process:
+        yield process
 
 
 async def close_code_after(url: str, *messages: bytes | str) -> int:

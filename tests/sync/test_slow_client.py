@@ -15,7 +15,7 @@ from server.access.roles import Role
 from server.errors import CloseCode
 from server.sync import protocol
 from tests.support.node import NodeClients
-from tests.support.server import Admin, ServerProcess
+from tests.support.server import Admin, ServerProcess, running_server
 from tests.sync.helpers import card
 
 QUEUE_LIMIT = 8
@@ -25,15 +25,11 @@ CARDS = 1400
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    process = ServerProcess(
-        tmp_path / "data",
-        send_queue_limit=str(QUEUE_LIMIT),
-        messages_per_second="1000",
-        message_burst="1000",
-    )
-    await process.start()
-    yield process
-    await process.stop()
+    limits = {"messages_per_second": "1000", "message_burst": "1000"}
+    async with running_server(
+        tmp_path / "data", send_queue_limit=str(QUEUE_LIMIT), **limits
+    ) as process:
+        yield process
 
 
 def metric(text: str, name: str) -> float:
