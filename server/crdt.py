@@ -20,6 +20,27 @@ def decode_state_vector(data: bytes) -> dict[int, int]:
     return vector
 
 
+def builds_on_unknown(rest: bytes, state_vector: bytes) -> bool:
+    """Whether an update needs history the document lacks. `rest` is the update with every
+    struct the document has taken out (`get_update(update, state_vector)`, encoded by Yrs):
+    structs left in it build on missing items, and a deletion of items the document has not
+    seen would be kept pending by Yrs and applied unjudged when those items arrive."""
+    values = _var_uints(rest)
+    if next(values) != 0:  # groups of structs still to integrate
+        return True
+    clients = next(values, 0)
+    if clients == 0:
+        return False
+    known = decode_state_vector(state_vector)
+    for _ in range(clients):
+        client, ranges = next(values), next(values)
+        for _ in range(ranges):
+            clock, length = next(values), next(values)
+            if clock + length > known.get(client, 0):
+                return True
+    return False
+
+
 def _var_uints(data: bytes) -> Iterator[int]:
     position = 0
     while position < len(data):

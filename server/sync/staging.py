@@ -16,7 +16,7 @@ from typing import Any
 
 from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, Subscription, TextEvent, get_update
 
-from server.crdt import decode_state_vector, root_count
+from server.crdt import builds_on_unknown, decode_state_vector, root_count
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
@@ -138,7 +138,7 @@ class Staging:
         with self.doc.transaction():  # one transaction for every read below
             after = self.doc.get_state()
             change = Change(self._touches(events), before, after)
-            if get_update(update, after)[0] != 0:
+            if builds_on_unknown(get_update(update, after), after):
                 raise MissingHistory
             if root_count(self.doc) != len(self.roots):
                 unknown = set(self.doc.keys()) - self._schema.root_names

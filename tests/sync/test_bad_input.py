@@ -205,6 +205,36 @@ async def test_an_update_building_on_history_the_board_lacks_is_refused(
     await server.wait_for_log("builds on changes the board does not have")
 
 
+async def test_a_deletion_of_what_the_board_does_not_have_yet_is_never_applied(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """Oma deletes Sanne's next card before Sanne has sent it. Yrs would keep the deletion
+    pending and carry it out, unjudged, once the card came: Oma's update is held instead,
+    and refused when nothing of hers makes it whole. Sanne's card stays, and stays hers."""
+    board = await admin.create_board()
+    sanne_token = await admin.token(board, Role.FACILITATOR, "Sanne")
+    oma_token = await admin.token(board, Role.PARTICIPANT, "Oma")
+    sanne = admin.signer.verify(sanne_token, board).participant_id
+    for name, token in (("oma", oma_token), ("beamer", await admin.token(board, "viewer", "B"))):
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    doc: Doc[object] = Doc()
+    worries = doc.get("worries", type=Array)
+    worries.append(Map({**card("w", "Van Sanne", author=sanne), "text": Text("Van Sanne")}))
+    sannes_card = doc.get_update()
+    with_card = doc.get_state()
+    del worries[0]
+    deletion = doc.get_update(with_card)
+
+    url = f"{server.ws_url}/{board}?token={oma_token}"
+    assert await close_code_after(url, protocol.sync_update(deletion)) == CloseCode.UPDATE_REFUSED
+    async with connect(f"{server.ws_url}/{board}?token={sanne_token}") as sanne_socket:
+        await sanne_socket.send(protocol.sync_update(sannes_card))
+        await nodes.call("wait_length", name="oma", part="worries", length=1)
+    await nodes.call("type", name="oma", part="worries", index=0, text=" (niet waar)")
+    assert (await nodes.call("wait_closed", name="oma"))["code"] == CloseCode.UPDATE_REFUSED
+    assert await nodes.call("texts", name="beamer", part="worries") == ["Van Sanne"]
+
+
 async def test_a_keystroke_sent_before_the_history_it_builds_on_waits_for_it(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
