@@ -77,6 +77,11 @@ on every other client of the room, measured on one clock. Loopback only.
 
 Settings: {", ".join(f"{s['name']} (a keystroke every {s['interval_ms']} ms per client, {s['duration_ms'] // 1000} s)" for s in results["settings"])}.
 
+These are one run's figures. The tail (p99, max) of the same code moves between runs on a
+machine whose cores the clients share: at 200 boards we saw it between about 75 and 110 ms
+in consecutive runs. Compare runs, not single figures, before reading much into a
+difference smaller than about a third.
+
 Memory per open board (resident memory with the 200 boards of 10 clients open, less the
 server's memory before any client came, divided by 200; includes the ten connections):
 Netwerkbord {per_board.get("netwerkbord", "-")} KiB, reference {per_board.get("reference", "-")} KiB.
