@@ -96,7 +96,6 @@ class Room:
         self._audit = audit
         self._fanout = fanout
         self._store = store
-        self._schema = schema
         self._settings = settings
         self._metrics = metrics
         self.doc: Doc[Any] = Doc()

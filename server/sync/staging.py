@@ -63,8 +63,8 @@ class Change:
     @property
     def advances_state(self) -> bool:
         """Whether the update adds anything, even what no event shows (a deletion of what
-        was already deleted, say). Asked only of an update no event showed: decoding the
-        state vectors is the costly part of staging a keystroke."""
+        was already deleted, say). Asked only of an update no event showed: decoding both
+        state vectors for every keystroke was the costliest part of staging one."""
         if self.state_before == self.state_after:
             return False
         return decode_state_vector(self.state_after) != decode_state_vector(self.state_before)
