@@ -42,6 +42,15 @@ async def one(setting: Setting, which: str) -> dict[str, Any]:
         return result
 
 
+async def pipeline_runs() -> dict[str, Any]:
+    """The pipeline alone: with counting sockets, with real ones, and at a typing pace."""
+    return {
+        "counters": await pipeline.measure(),
+        "sockets": await pipeline.measure(sockets=10),
+        "sockets_paced": await pipeline.measure(300, sockets=10, pace_ms=30),
+    }
+
+
 async def main(quick: bool) -> None:
     settings = SETTINGS
     if quick:
@@ -76,7 +85,7 @@ async def main(quick: bool) -> None:
         results["history"] = await history.measure(Path(folder))
     with tempfile.TemporaryDirectory() as folder:
         results["phone"] = await phone.measure(Path(folder))
-    results["pipeline"] = await pipeline.measure()
+    results["pipeline"] = await pipeline_runs()
     out = BENCH / "results" / ("quick.json" if quick else "latest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
