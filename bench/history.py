@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pycrdt import Array, Doc, Map, Text
 from websockets.asyncio.client import connect
 
+from bench.keystrokes import card_then_keystrokes
 from bench.servers import start_ours
 from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
@@ -24,25 +24,8 @@ async def _board_with_history(data_dir: Path) -> tuple[str, str]:
     store = SQLiteStore(data_dir / "netwerkbord.sqlite3")
     await store.open()
     board = await create_board(store, "Een jaar aan bijeenkomsten", "nl")
-    doc: Doc[Any] = Doc()
-    doc.apply_update((await store.load(board.id)).updates[0])
-    updates: list[bytes] = []
-    doc.observe(lambda event: updates.append(event.update))
-    worries = doc.get("worries", type=Array)
-    worries.append(
-        Map(
-            {
-                "id": "w1",
-                "text": Text(""),
-                "kind": "harm",
-                "author": "p",
-                "created": "2026-01-01T00:00:00Z",
-            }
-        )
-    )
-    text = worries[0]["text"]
-    while len(updates) < UPDATES:
-        text += "x"
+    first = (await store.load(board.id)).updates[0]
+    updates = card_then_keystrokes(first, "p", UPDATES - 1)
     for start in range(0, len(updates), 500):
         await store.append([LogEntry(board.id, u, "p") for u in updates[start : start + 500]])
     signer = TokenSigner(load_secret_key(data_dir, None))

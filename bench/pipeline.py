@@ -19,10 +19,10 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-from pycrdt import Array, Doc, Map, Text
+from pycrdt import Array
 
+from bench.keystrokes import card_then_keystrokes
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.boards import create_board
@@ -131,7 +131,8 @@ async def _measure(
                 room.members.add(connection)
                 connections.append(connection)
             typist = connections[0]
-            messages = _keystrokes(room.doc.get_update(), keystrokes)
+            updates = card_then_keystrokes(room.doc.get_update(), "p0", keystrokes)
+            messages = [protocol.sync_update(update) for update in updates]
             await room.receive(typist, messages[0])  # the card
             await asyncio.sleep(0.1)
             cpu, wall = time.process_time(), time.perf_counter()
@@ -156,29 +157,6 @@ async def _measure(
         "wall_us_per_keystroke": round(wall / keystrokes * 1e6, 1),
         "frames_written": frames,
     }
-
-
-def _keystrokes(board: bytes, count: int) -> list[bytes]:
-    """A card of participant p0, then `count` characters typed into it, as sync messages."""
-    client: Doc[Any] = Doc()
-    client.apply_update(board)
-    updates: list[bytes] = []
-    subscription = client.observe(lambda event: updates.append(event.update))
-    card = Map(
-        {
-            "id": "c1",
-            "text": Text(""),
-            "kind": "harm",
-            "author": "p0",
-            "created": "2026-11-23T10:00:00Z",
-        }
-    )
-    client.get("worries", type=Array).append(card)
-    text = client.get("worries", type=Array)[0]["text"]
-    for _ in range(count):
-        text += "x"
-    client.unobserve(subscription)
-    return [protocol.sync_update(update) for update in updates]
 
 
 if __name__ == "__main__":
