@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import history, phone, pipeline, report
+from bench import commits, history, phone, pipeline, report
 from bench.scenario import WORKERS, Setting, prepare_rooms, run
 from bench.servers import BENCH, Running, start_ours, start_reference
 
@@ -48,6 +48,7 @@ async def pipeline_runs() -> dict[str, Any]:
         "counters": await pipeline.measure(),
         "sockets": await pipeline.measure(sockets=10),
         "sockets_paced": await pipeline.measure(300, sockets=10, pace_ms=30),
+        "sqlite_commit": commits.measure(),
     }
 
 

@@ -184,6 +184,9 @@ def _pipeline(results: dict[str, Any]) -> str:
     if not runs or "counters" not in runs:
         return "(The pipeline was not measured in this run.)"
     counters, sockets, paced = runs["counters"], runs["sockets"], runs["sockets_paced"]
+    commit = runs.get("sqlite_commit") or {
+        "cpu_us_back_to_back": "-", "cpu_us_alone": "-", "pace_ms": 30.0
+    }
     return f"""The update pipeline alone (`python -m bench.pipeline`: one board on SQLite, a real
 pycrdt client's keystrokes fed through `Room.receive`: decode, stage, policy, commit,
 apply, frame, write to ten connections), CPU per keystroke:
@@ -196,9 +199,9 @@ apply, frame, write to ten connections), CPU per keystroke:
 
 The last row is the rate of the 1 room × 10 setting (ten people, a keystroke every 300 ms
 each): the same work costs about ten times the CPU when each keystroke comes alone.
-Starting cold is what costs on this machine: a bare `sqlite3` loop of one-row commits (WAL,
-`synchronous=NORMAL`) took 20 µs of CPU per commit back to back and about 310 µs with
-30 ms pauses, and plain Python work about 1.7 times as much. Every keystroke here is a
+Starting cold is what costs on this machine: a bare one-row SQLite commit (WAL,
+`synchronous=NORMAL`; `python -m bench.commits`) took {commit["cpu_us_back_to_back"]} µs of
+CPU back to back and {commit["cpu_us_alone"]} µs {commit["pace_ms"]:.0f} ms apart. Every keystroke here is a
 commit, a wake-up of the database thread and ten socket writes, each starting cold; the
 reference server does no disk write at all."""
 
