@@ -14,7 +14,9 @@ from shared_schema import Language, new_board_update
 
 
 def new_board_id() -> str:
-    return secrets.token_urlsafe(12)
+    """Prefixed like the other ids, and so never starting with "-": a board id is typed
+    on the command line (`netwerkbord token <board_id>`), where that reads as an option."""
+    return f"b_{secrets.token_urlsafe(12)}"
 
 
 async def create_board(

@@ -11,6 +11,7 @@ import httpx
 
 from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
+from server.boards import new_board_id
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 from tests.sync.helpers import card
@@ -128,3 +129,8 @@ def test_the_command_line_says_plainly_when_a_board_does_not_exist(tmp_path: Pat
     result = run_cli("token", "nope", "--role", "viewer", data_dir=tmp_path)
     assert result.returncode == 1
     assert "There is no board with id 'nope'" in result.stderr
+
+
+def test_board_ids_never_read_as_command_line_options() -> None:
+    """One random id in 64 started with "-" and `netwerkbord token` took it for an option."""
+    assert not any(new_board_id().startswith("-") for _ in range(2000))
