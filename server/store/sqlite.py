@@ -1,10 +1,12 @@
-"""The embedded store: one SQLite file, one writer thread, group commit."""
+"""The embedded store: one SQLite file, one thread for its work, appends committed in line
+when that costs less than the hand-off, group commit when it does not."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -24,16 +26,36 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+# The loop's connection leaves checkpoints (they fsync) to the store's thread, one after this
+# many of its commits: about as often as SQLite's own 1000-page default would.
+CHECKPOINT_EVERY = 256
+# An append that comes this long after the previous one is alone: committed in line. Closer
+# together they go to the thread, where they share commits and leave the loop to the sockets.
+ALONE_SECONDS = 0.005
+
+
 class SQLiteStore:
-    """Every call runs on one thread that owns the connection; appends share commits
-    (server/store/group_commit.py)."""
+    """Every call runs on one thread that owns the main connection; appends share commits
+    (server/store/group_commit.py).
+
+    With `synchronous=NORMAL` a commit makes no system call that waits for the disk. An
+    append that comes alone (nothing queued, none in the last 5 ms) is then committed on the
+    event loop's own connection: handing a lone keystroke to the thread and back costs more
+    CPU than the commit (docs/performance.md). If the database is busy (a compaction,
+    another process), it goes the thread's way like the rest.
+    """
 
     def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
         self.path = path
         self._synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._connection: sqlite3.Connection | None = None
+        self._inline: sqlite3.Connection | None = None
         self._commits = GroupCommit(self._append_in_thread, "sqlite-group-commit")
+        self._commits_since_checkpoint = 0
+        self._checkpoint: asyncio.Future[None] | None = None
+        self._last_append = 0.0
+        self.inline_commits = 0  # appends committed on the event loop; the rest went to the thread
 
     async def open(self) -> None:
         await self._run(self._open_sync)
@@ -49,9 +71,26 @@ class SQLiteStore:
         if applied:
             log.info("database migrated", extra={"migrations": applied, "path": str(self.path)})
         self._connection = connection
+        if self._synchronous == "NORMAL":
+            self._inline = self._open_inline()
+
+    def _open_inline(self) -> sqlite3.Connection:
+        """The event loop's connection: appends only; it never waits for a lock (busy is
+        answered at once and the append goes to the thread) and never checkpoints."""
+        inline = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        inline.execute("PRAGMA busy_timeout = 0")
+        inline.execute("PRAGMA synchronous = NORMAL")
+        inline.execute("PRAGMA foreign_keys = ON")
+        inline.execute("PRAGMA wal_autocheckpoint = 0")
+        return inline
 
     async def close(self) -> None:
         await self._commits.drain()
+        if self._checkpoint is not None:
+            await asyncio.wait({self._checkpoint})
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
         if self._connection is not None:
             await self._run(self._connection.close)
             self._connection = None
@@ -117,14 +156,50 @@ class SQLiteStore:
         )
 
     async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        return await self._commits.append(entries)
+        now = time.monotonic()
+        alone = now - self._last_append >= ALONE_SECONDS and self._commits.idle
+        self._last_append = now
+        ids = self._append_inline(entries) if alone else None
+        if ids is None:
+            return await self._commits.append(entries)
+        self.inline_commits += 1
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint >= CHECKPOINT_EVERY and self._checkpoint is None:
+            self._commits_since_checkpoint = 0
+            loop = asyncio.get_running_loop()
+            self._checkpoint = loop.run_in_executor(self._executor, self._checkpoint_sync)
+            self._checkpoint.add_done_callback(self._checkpoint_done)
+        return ids
+
+    def _append_inline(self, entries: Sequence[LogEntry]) -> list[int] | None:
+        """The ids, committed; None if the database is busy and nothing was written."""
+        if self._inline is None:
+            return None
+        try:
+            return self._insert(self._inline, entries)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            return None
+
+    def _checkpoint_sync(self) -> None:
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _checkpoint_done(self, done: asyncio.Future[None]) -> None:
+        self._checkpoint = None
+        if not done.cancelled() and done.exception() is not None:
+            log.error("WAL checkpoint failed", exc_info=done.exception())
 
     async def _append_in_thread(self, rows: Sequence[LogEntry]) -> list[int]:
         return await self._run(self._append_sync, rows)
 
     def _append_sync(self, rows: Sequence[LogEntry]) -> list[int]:
+        return self._insert(self._db, rows)
+
+    @staticmethod
+    def _insert(connection: sqlite3.Connection, rows: Sequence[LogEntry]) -> list[int]:
         created = _now()
-        with self._transaction() as db:
+        with _Transaction(connection) as db:
             return [
                 db.execute(
                     "INSERT INTO board_updates (board_id, data, author, created_at) "
