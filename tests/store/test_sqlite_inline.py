@@ -57,7 +57,7 @@ async def test_appends_that_come_together_share_commits_on_the_thread_in_order(
     assert rows(store.path)[1:] == [f"update {n}".encode() for n in range(20)]
 
 
-async def test_a_database_locked_by_another_process_does_not_stop_the_loop(
+async def test_a_database_locked_by_another_writer_does_not_stop_the_loop(
     store: SQLiteStore,
 ) -> None:
     other = sqlite3.connect(store.path, isolation_level=None)
