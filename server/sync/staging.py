@@ -5,6 +5,11 @@ update is first applied to a second copy of the board (the staging document). It
 exactly what the update changes; the schema and the sender's role judge that. Only then is
 the update stored, applied to the live document and broadcast. After a refusal the staging
 document is rebuilt from the live one, so nothing of the refused update remains.
+
+The events are read straight from Yrs: pycrdt's own observer turns every event into Python
+objects (target, delta, path) before anyone asks, which cost more than applying the update.
+Typing, the common case, needs only where the text is and how long it has become; map and
+array events still get pycrdt's full event objects.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, Subscription, TextEvent, get_update
+from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, get_update
+from pycrdt import _pycrdt as yrs
 
 from server.crdt import builds_on_unknown, decode_state_vector, root_count
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
@@ -25,7 +31,16 @@ try:  # the exception pyo3 raises when Rust code panics on hostile input
 except ImportError:  # pragma: no cover - the name only exists once pycrdt has loaded
     PanicException = BaseException
 
-YEvent = ArrayEvent | MapEvent | TextEvent
+Event = ArrayEvent | MapEvent
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """One event, as much of it as the judgement needs: for typing, the text's new length."""
+
+    path: tuple[str | int, ...]
+    event: Event | None = None
+    text_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,8 @@ class Touch:
     root: str
     index: int | None
     path: tuple[str | int, ...]
-    event: YEvent
+    event: Event | None  # None for a change to a text: see `text_length`
+    text_length: int | None = None  # a changed text's length after the update
     inserted: tuple[Any, ...] = ()
     removed_authors: tuple[str | None, ...] = ()
     author: str | None = None
@@ -91,8 +107,8 @@ class Staging:
         self.doc: Doc[Any] = Doc()
         self.roots = self._schema.roots_of(self.doc)
         self._limits: dict[tuple[str, str], int | None] = {}
-        self._events: list[tuple[str, YEvent]] | None = None
-        self._subscriptions: list[Subscription] = []
+        self._events: list[tuple[str, _Seen]] | None = None
+        self._subscriptions: list[yrs.Subscription] = []
         # Who wrote each element of each array root, in order: a deletion's event says only
         # where and how many, and the policy must know whose work it removes.
         self._authors: dict[str, list[str | None]] = {}
@@ -114,20 +130,33 @@ class Staging:
         }
 
     def _observe(self, doc: Doc[Any]) -> None:
-        # pycrdt stops calling an observer once its Subscription is garbage-collected.
+        # Yrs stops calling an observer once its Subscription is garbage-collected.
         self._subscriptions = [
-            root.observe_deep(partial(self._record, name)) for name, root in self.roots.items()
+            root.integrated.observe_deep(partial(self._record, name, doc))
+            for name, root in self.roots.items()
         ]
 
-    def _record(self, root: str, events: list[YEvent]) -> None:
-        if self._events is not None:
-            self._events.extend((root, event) for event in events)
+    def _record(self, root: str, doc: Doc[Any], events: list[Any]) -> None:
+        """Called by Yrs while the update is applied: its events are readable only now."""
+        seen = self._events
+        if seen is None:
+            return
+        for event in events:
+            path, kind = tuple(event.path), type(event)
+            if kind is yrs.TextEvent:
+                seen.append((root, _Seen(path, text_length=event.target.len(event.transaction))))
+            elif kind is yrs.MapEvent:
+                seen.append((root, _Seen(path, MapEvent(event, doc))))
+            elif kind is yrs.ArrayEvent:
+                seen.append((root, _Seen(path, ArrayEvent(event, doc))))
+            else:  # no part of a board is XML: the schema refuses what holds it
+                seen.append((root, _Seen(path)))
 
     def stage(self, update: bytes) -> Change:
         """Apply `update` to the staging document and check it against the schema."""
         before = self._state if self._state is not None else self.doc.get_state()
         self._state = None
-        events: list[tuple[str, YEvent]] = []
+        events: list[tuple[str, _Seen]] = []
         self._events = events
         try:
             self.doc.apply_update(update)
@@ -153,7 +182,7 @@ class Staging:
         self._state = None
         captured: list[bytes] = []
         subscription = self.doc.observe(lambda event: captured.append(event.update))
-        events: list[tuple[str, YEvent]] = []
+        events: list[tuple[str, _Seen]] = []
         self._events = events
         try:
             with self.doc.transaction(origin=origin):
@@ -164,28 +193,29 @@ class Staging:
         self._touches(events)
         return captured[0] if captured and captured[0] != b"\x00\x00" else b""
 
-    def _touches(self, events: list[tuple[str, YEvent]]) -> list[Touch]:
+    def _touches(self, events: list[tuple[str, _Seen]]) -> list[Touch]:
         """The touches of one update. Changes to array roots come first: they bring the
         author mirror to the after-update positions that the other events' paths use."""
-        to_arrays = [(root, event) for root, event in events if not getattr(event, "path", ())]
-        inside = [(root, event) for root, event in events if getattr(event, "path", ())]
-        touches = [self._touch_root(root, event) for root, event in to_arrays]
-        return touches + [self._touch_inside(root, event) for root, event in inside]
+        to_arrays = [(root, seen) for root, seen in events if not seen.path]
+        inside = [(root, seen) for root, seen in events if seen.path]
+        touches = [self._touch_root(root, seen) for root, seen in to_arrays]
+        return touches + [self._touch_inside(root, seen) for root, seen in inside]
 
-    def _touch_inside(self, root: str, event: YEvent) -> Touch:
-        path = tuple(getattr(event, "path", ()))
+    def _touch_inside(self, root: str, seen: _Seen) -> Touch:
+        path, event = seen.path, seen.event
         index = path[0] if isinstance(path[0], int) else None
         authors = self._authors.get(root)
         if index is None or authors is None or index >= len(authors):
-            return Touch(root, index, path, event)
+            return Touch(root, index, path, event, seen.text_length)
         author_changed = isinstance(event, MapEvent) and "author" in getattr(event, "keys", {})
         if len(path) == 1 and author_changed:
             authors[index] = author_of(getattr(event, "target", None))
-        return Touch(root, index, path, event, author=authors[index])
+        return Touch(root, index, path, event, seen.text_length, author=authors[index])
 
-    def _touch_root(self, root: str, event: YEvent) -> Touch:
+    def _touch_root(self, root: str, seen: _Seen) -> Touch:
+        event = seen.event
         if not isinstance(event, ArrayEvent) or root not in self._authors:
-            return Touch(root, None, (), event)
+            return Touch(root, None, (), event, seen.text_length)
         authors = self._authors[root]
         inserted: list[Any] = []
         removed: list[str | None] = []
@@ -201,7 +231,9 @@ class Staging:
                 authors[position:position] = [author_of(value) for value in values]
                 inserted += values
                 position += len(values)
-        return Touch(root, None, (), event, tuple(inserted), tuple(removed))
+        return Touch(
+            root, None, (), event, inserted=tuple(inserted), removed_authors=tuple(removed)
+        )
 
     def _validate(self, change: Change) -> None:
         roots = self.roots
@@ -226,7 +258,7 @@ class Staging:
     def _typing_within_limit(self, touch: Touch) -> bool:
         """Typing in a card's text changes nothing but that text: its length is all there
         is to check (the card itself was checked when it was made). The hot path."""
-        if not isinstance(touch.event, TextEvent) or len(touch.path) != 2:
+        if touch.text_length is None or len(touch.path) != 2:
             return False
         field = touch.path[1]
         if not isinstance(field, str) or touch.index is None:
@@ -237,7 +269,7 @@ class Staging:
         limit = self._limits[key]
         if limit is None:
             return False
-        if len(getattr(touch.event, "target", "")) > limit:
+        if touch.text_length > limit:
             raise UpdateRefused(f"Not a valid board ({touch.root}[{touch.index}].{field}).")
         return True
 

@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from server.access.roles import Role
 from server.errors import CloseCode
 from server.sync import protocol
+from shared_schema import board_schema
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess, running_server
 from tests.sync.helpers import card, health
@@ -186,6 +187,26 @@ async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unch
     assert seen["meta"]["status"] == "open"
     assert seen["meta"]["title"] == "Familie Bakker"
     assert seen["scales"]["safety"]["ratings"] == {}
+
+
+async def test_typing_past_the_length_of_a_card_is_refused_and_the_text_kept(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    board = await admin.create_board()
+    for name, role in {"oma": Role.PARTICIPANT, "beamer": Role.VIEWER}.items():
+        token = await admin.token(board, role, name)
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    limit = board_schema().text_limit("worries", "text")
+    assert limit is not None
+    full = "x" * (limit - 1) + "y"
+    await nodes.call("add", name="oma", part="worries", item=card("w", full[:-1]))
+    await nodes.call("type", name="oma", part="worries", index=0, text="y")  # up to the limit
+    await nodes.call("wait_text_length", name="beamer", part="worries", index=0, length=limit)
+    await nodes.call("type", name="oma", part="worries", index=0, text="z")  # one past it
+    closed = await nodes.call("wait_closed", name="oma")
+    assert closed["code"] == CloseCode.UPDATE_REFUSED
+    assert "worries[0].text" in closed["reason"]
+    assert (await nodes.call("json", name="beamer"))["worries"][0]["text"] == full
 
 
 async def test_an_update_building_on_history_the_board_lacks_is_refused(
