@@ -39,13 +39,18 @@ def _cpu_per_commit(commit: Callable[[], object], commits: int, pause: float) ->
     return (time.process_time() - started) / commits
 
 
+def _database(path: Path) -> sqlite3.Connection:
+    """A database with the server's settings: WAL, `synchronous=NORMAL`, foreign keys."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
 def measure(commits: int = 2000, paced: int = 200, pace_ms: float = 30.0) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        db = sqlite3.connect(
-            Path(folder) / "commits.sqlite3", isolation_level=None, check_same_thread=False
-        )
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        db = _database(Path(folder) / "commits.sqlite3")
         db.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, board TEXT, data BLOB, author TEXT)")
         back_to_back = _cpu_per_commit(lambda: _commit(db), commits, 0)
         alone = _cpu_per_commit(lambda: _commit(db), paced, pace_ms / 1000)
@@ -66,10 +71,7 @@ def measure(commits: int = 2000, paced: int = 200, pace_ms: float = 30.0) -> dic
 
 def _five_boards(path: Path, commits: int) -> float:
     """CPU per commit of the store's insert, five keystrokes from five of 200 boards."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
+    db = _database(path)
     migrate_sqlite(db)
     boards = [str(uuid.uuid4()) for _ in range(200)]
     db.executemany(
