@@ -35,7 +35,7 @@ async def one(setting: Setting, which: str) -> dict[str, Any]:
         result["rss_before_clients_mib"] = round(baseline / 1024, 1)
         print(
             f"  {which:12} median {result['median_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-            f"cpu {result['cpu_seconds']} s, {result['deliveries']}/"
+            f"cpu {result['cpu_seconds']} s (user {result['cpu_user_seconds']}), {result['deliveries']}/"
             f"{result['expected_deliveries']} delivered",
             flush=True,
         )

@@ -43,6 +43,8 @@ def write(results: dict[str, Any]) -> None:
             ("p99_ms", "p99 ms"),
             ("max_ms", "max ms"),
             ("cpu_seconds", "server CPU s"),
+            ("cpu_user_seconds", "of which user s"),
+            ("cpu_kernel_seconds", "of which kernel s"),
             ("peak_rss_mib", "peak memory MiB"),
         ):
             rows.append(

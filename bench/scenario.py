@@ -102,7 +102,8 @@ async def run(
         results.append(json.loads(await asyncio.wait_for(process.stdout.readline(), 600)))
         await process.wait()
     elapsed = time.perf_counter() - started
-    cpu = server.cpu_seconds() - cpu_before
+    (user_after, kernel_after), (user_before, kernel_before) = server.cpu_seconds(), cpu_before
+    user, kernel = user_after - user_before, kernel_after - kernel_before
     latencies = [value for result in results for value in result["latencies"]]
     return {
         "server": server.name,
@@ -116,7 +117,9 @@ async def run(
         "p95_ms": percentile(latencies, 0.95),
         "p99_ms": percentile(latencies, 0.99),
         "max_ms": max(latencies) if latencies else float("nan"),
-        "cpu_seconds": round(cpu, 2),
+        "cpu_seconds": round(user + kernel, 2),
+        "cpu_user_seconds": round(user, 2),
+        "cpu_kernel_seconds": round(kernel, 2),
         "wall_seconds": round(elapsed, 1),
         "peak_rss_mib": round(server.memory_kib("VmHWM") / 1024, 1),
         "rss_with_rooms_open_mib": round(rss_open / 1024, 1),

@@ -27,9 +27,10 @@ class Running:
     client_url: str
     log: list[str]
 
-    def cpu_seconds(self) -> float:
+    def cpu_seconds(self) -> tuple[float, float]:
+        """User and kernel CPU seconds the server has used so far."""
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
+        return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
     def memory_kib(self, field: str = "VmHWM") -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
