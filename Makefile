@@ -42,7 +42,7 @@ $(STAMP_JS): web/package.json web/package-lock.json
 
 bundle: $(BUNDLE)
 
-$(BUNDLE): $(STAMP_JS) $(shell find web/src web/i18n -type f 2>/dev/null) web/build.mjs
+$(BUNDLE): $(STAMP_JS) $(shell find web/src web/i18n -type f 2>/dev/null) web/build.mjs shared_schema/board.v1.json
 	cd web && node build.mjs
 	@mkdir -p $(dir $@) && touch $@
 

@@ -69,6 +69,11 @@ class BoardSchema:
     def is_array_root(self, name: str) -> bool:
         return name in self._item_validators
 
+    def item_limit(self, name: str) -> int | None:
+        """The most elements an array root may hold (`maxItems`), if it is one."""
+        limit: int | None = self._roots[name].get("maxItems")
+        return limit
+
     def text_limit(self, name: str, field: str) -> int | None:
         """The longest a shared Text field of an array root's elements may be, if it is one."""
         items = self._roots[name].get("items")

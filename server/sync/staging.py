@@ -248,12 +248,19 @@ class Staging:
                         self._schema.validate_root(touch.root, root)
                         checked.add((touch.root, None))
                     continue
+                if touch.inserted:
+                    self._check_length(touch.root, root)
                 for index in self._touched_indices(touch, root):
                     if (touch.root, index) not in checked:
                         self._schema.validate_item(touch.root, index, root[index])
                         checked.add((touch.root, index))
         except SchemaViolation as violation:
             raise UpdateRefused(f"Not a valid board ({violation.where}).") from violation
+
+    def _check_length(self, name: str, root: Array[Any]) -> None:
+        limit = self._schema.item_limit(name)
+        if limit is not None and len(root) > limit:
+            raise SchemaViolation(name, f"has too many items (at most {limit})")
 
     def _typing_within_limit(self, touch: Touch) -> bool:
         """Typing in a card's text changes nothing but that text: its length is all there

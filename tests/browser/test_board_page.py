@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from server.access.roles import Role
+from shared_schema import board_schema
 from tests.browser.helpers import add_card, sign_in_and_open
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
@@ -162,3 +164,22 @@ async def test_a_card_with_markup_shows_as_text_and_runs_nothing(
         assert await browser.call("dialogs", name=name) == []
     storage = await browser.call("storage", name="b")
     assert storage == {"local": 0, "session": 0, "indexeddb": 0}
+
+
+async def test_a_full_part_of_the_board_says_so_and_the_meeting_carries_on(
+    screens: Screens, browser: NodeClients, nodes: NodeClients, server: ServerProcess, admin: Admin
+) -> None:
+    limit = board_schema().item_limit("danger_statements")
+    assert limit is not None
+    token = await admin.token(screens.board, Role.FACILITATOR, "Sanne")
+    await nodes.connect("tool", server.ws_url, screens.board, token)
+    statement = {"id": "s", "author": "$me", "created": "2026-11-23T10:00:00Z", "text": "Bang"}
+    await nodes.call("add", name="tool", part="danger_statements", item=statement, count=limit)
+    await browser.call("wait", name="a", selector=f".danger_statements li:nth-child({limit})")
+    await browser.call("click", name="a", selector=".danger_statements .add")
+    await browser.call("wait_text", name="a", selector=".banner.message", text="vol")
+    assert await browser.call("count", name="a", selector=".danger_statements li") == limit
+    assert await browser.call("count", name="a", selector=".status.connected") == 1
+    await add_card(browser, "a", WORRIES, "Papa schreeuwt")  # the rest of the board still takes
+    await browser.call("wait_text", name="b", selector=".column-worries textarea", text="Papa")
+    assert await browser.call("errors", name="a") == []

@@ -75,9 +75,11 @@ const ops = {
       timeout, `${name} to sync`).then((v) => v === true ? { synced: true } : v)
   },
 
-  add ({ name, part, item, textFields = ['text', 'rule'] }) {
+  // `count` copies, ids numbered, in one update.
+  add ({ name, part, item, count = 1, textFields = ['text', 'rule'] }) {
     const { doc, me } = client(name)
-    doc.getArray(part).push([itemMap(item, me, textFields)])
+    const copies = count === 1 ? [item] : [...Array(count).keys()].map((i) => ({ ...item, id: `${item.id}-${i}` }))
+    doc.getArray(part).push(copies.map((copy) => itemMap(copy, me, textFields)))
     return doc.getArray(part).length
   },
 

@@ -287,3 +287,22 @@ async def test_a_keystroke_sent_before_the_history_it_builds_on_waits_for_it(
             includes="Offline getypt, en daarna nog",
         )
     assert not any("update refused" in line for line in server.log_lines)
+
+
+async def test_a_column_takes_cards_up_to_its_limit_and_refuses_one_more(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    board = await admin.create_board()
+    for name, role in {"oma": Role.PARTICIPANT, "beamer": Role.VIEWER}.items():
+        token = await admin.token(board, role, name)
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    limit = board_schema().item_limit("worries")
+    assert limit is not None
+    for half in ("a", "b"):  # two updates: one would be over this server's message limit
+        await nodes.call("add", name="oma", part="worries", item=card(half, "Z"), count=limit // 2)
+    await nodes.call("wait_length", name="beamer", part="worries", length=limit)
+    await nodes.call("add", name="oma", part="worries", item=card("extra", "Nog een"))
+    closed = await nodes.call("wait_closed", name="oma")
+    assert closed["code"] == CloseCode.UPDATE_REFUSED
+    assert "worries" in closed["reason"]
+    assert len((await nodes.call("json", name="beamer"))["worries"]) == limit

@@ -21,6 +21,8 @@ from tests.sync.helpers import card
 QUEUE_LIMIT = 8
 EMPTY_STATE_VECTOR = b"\x00"
 CARDS = 1400
+# Spread over the three columns, each far from full (schema: maxItems).
+COLUMNS = (("worries", "harm"), ("working_well", "strength"), ("next_steps", "goal"))
 
 
 @pytest.fixture
@@ -56,8 +58,12 @@ async def test_a_client_that_stops_reading_is_closed_and_the_others_get_everythi
         await phone.send(protocol.sync_step1(EMPTY_STATE_VECTOR))  # from now on it gets updates
         for number in range(CARDS):
             text = f"{number:04d} " + "Oom kan niet meer lezen. " * 155
-            await nodes.call("add", name="sanne", part="worries", item=card(f"w{number}", text))
-        await nodes.call("wait_length", name="beamer", part="worries", length=CARDS, timeout=30000)
+            part, kind = COLUMNS[number % len(COLUMNS)]
+            item = card(f"w{number}", text, kind=kind)
+            await nodes.call("add", name="sanne", part=part, item=item)
+        for column, (part, _) in enumerate(COLUMNS):
+            length = len(range(column, CARDS, len(COLUMNS)))
+            await nodes.call("wait_length", name="beamer", part=part, length=length, timeout=30000)
 
         async with httpx.AsyncClient(base_url=server.http_url) as client:
             for _ in range(100):
@@ -69,6 +75,8 @@ async def test_a_client_that_stops_reading_is_closed_and_the_others_get_everythi
         assert metric(metrics, closed) == 1
         assert metric(metrics, 'netwerkbord_messages_sent_total{way="queued"}') > 0
 
-    texts = await nodes.call("texts", name="beamer", part="worries")
-    assert [text[:4] for text in texts] == [f"{number:04d}" for number in range(CARDS)]
+    for column, (part, _) in enumerate(COLUMNS):
+        texts = await nodes.call("texts", name="beamer", part=part)
+        expected = range(column, CARDS, len(COLUMNS))
+        assert [text[:4] for text in texts] == [f"{number:04d}" for number in expected]
     assert await nodes.call("closes", name="sanne") == []

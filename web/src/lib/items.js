@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import { h } from './dom.js'
 import { t } from './i18n.js'
 import { bindText } from './text-binding.js'
-import { COLUMNS, CIRCLES, authorName, find, mayChange, moveCard, remove } from './model.js'
+import { COLUMNS, CIRCLES, authorName, find, isFull, mayChange, moveCard, remove } from './model.js'
 
 export function textEditor (ctx, item, field, label) {
   const editable = !ctx.frozen() && mayChange(ctx.me, item)
@@ -45,6 +45,11 @@ function placeSelect (ctx, part, item) {
   select.value = `${part}:${item.get('kind')}`
   select.addEventListener('change', () => {
     const [toPart, kind] = select.value.split(':')
+    if (toPart !== part && isFull(ctx.doc, toPart)) {
+      select.value = `${part}:${item.get('kind')}`
+      ctx.tell('live.full')
+      return
+    }
     moveCard(ctx.doc, part, item.get('id'), toPart, kind)
   })
   return select

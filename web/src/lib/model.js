@@ -1,5 +1,6 @@
 // The board document, version 1 (shared_schema/board.v1.json), as the views use it.
 import * as Y from 'yjs'
+import { properties as PART_SCHEMAS } from '../../../shared_schema/board.v1.json'
 
 export const COLUMNS = [
   { part: 'worries', kinds: ['harm', 'danger', 'complicating'] },
@@ -9,6 +10,13 @@ export const COLUMNS = [
 export const STATEMENTS = ['danger_statements', 'safety_goals', 'bottom_lines']
 export const CIRCLES = ['inner', 'middle', 'outer']
 export const PARTS = [...COLUMNS.map((c) => c.part), ...STATEMENTS, 'plan', 'network']
+
+// Whether a part holds as many items as the schema allows (`maxItems`, `maxProperties`). The server closes
+// the connection of whoever sends one more, so the page says so before it comes to that.
+export function isFull (doc, part) {
+  const { maxItems, maxProperties } = PART_SCHEMAS[part]
+  return maxItems !== undefined ? doc.getArray(part).length >= maxItems : doc.getMap(part).size >= maxProperties
+}
 
 export function newId () {
   const bytes = crypto.getRandomValues(new Uint8Array(9))

@@ -3,12 +3,13 @@
 import { h } from './dom.js'
 import { t } from './i18n.js'
 import { cardElement, memberElement, ruleElement, statementElement } from './items.js'
-import { COLUMNS, STATEMENTS, addCard, addMember, addRule, addScale, addStatement, participantName, rate, scalesInOrder } from './model.js'
+import { COLUMNS, STATEMENTS, addCard, addMember, addRule, addScale, addStatement, isFull, participantName, rate, scalesInOrder } from './model.js'
 import { reconcile } from './shell.js'
 
-function addButton (ctx, label, action) {
+function addButton (ctx, part, label, action) {
   if (ctx.frozen() || ctx.me.role === 'viewer') return null
-  return h('button', { type: 'button', class: 'add', on: { click: action } }, '+ ', label)
+  const add = () => isFull(ctx.doc, part) ? ctx.tell('live.full') : action()
+  return h('button', { type: 'button', class: 'add', on: { click: add } }, '+ ', label)
 }
 
 function focusNew (container, id) {
@@ -30,7 +31,7 @@ export function columns (ctx) {
       renders.push(render)
       return h('div', { class: 'kind kind-' + kind },
         h('h3', { text: t('kind.' + kind) }), list,
-        addButton(ctx, t('live.add_card'), () => focusNew(list, addCard(ctx.doc, ctx.me, column.part, kind))))
+        addButton(ctx, column.part, t('live.add_card'), () => focusNew(list, addCard(ctx.doc, ctx.me, column.part, kind))))
     })
     section.append(h('section', { class: 'column column-' + column.part },
       h('h2', { text: t('column.' + column.part) }), kinds))
@@ -52,7 +53,7 @@ export function statements (ctx) {
       h('h2', { text: t('part.' + part) }),
       h('p', { class: 'guide', text: t('guide.' + part) }),
       list,
-      addButton(ctx, t('live.add_' + part), () => focusNew(list, addStatement(ctx.doc, ctx.me, part)))))
+      addButton(ctx, part, t('live.add_' + part), () => focusNew(list, addStatement(ctx.doc, ctx.me, part)))))
   }
   return section
 }
@@ -99,7 +100,7 @@ export function scales (ctx) {
     const question = h('input', { 'aria-label': t('live.scale_question'), placeholder: t('live.scale_question'), maxlength: 400 })
     const zero = h('input', { 'aria-label': t('scale.zero'), placeholder: t('scale.zero'), maxlength: 400 })
     const ten = h('input', { 'aria-label': t('scale.ten'), placeholder: t('scale.ten'), maxlength: 400 })
-    form = h('form', { class: 'add-scale', on: { submit: (e) => { e.preventDefault(); if (!question.value.trim()) return; addScale(ctx.doc, question.value.trim(), zero.value.trim(), ten.value.trim()); question.value = zero.value = ten.value = '' } } },
+    form = h('form', { class: 'add-scale', on: { submit: (e) => { e.preventDefault(); if (!question.value.trim()) return; if (isFull(ctx.doc, 'scales')) return ctx.tell('live.full'); addScale(ctx.doc, question.value.trim(), zero.value.trim(), ten.value.trim()); question.value = zero.value = ten.value = '' } } },
       h('h3', { text: t('live.add_scale') }), question, zero, ten,
       h('div', { class: 'suggestions' }, ['willingness', 'capacity', 'confidence'].map((kind) =>
         h('button', { type: 'button', class: 'small', on: { click: () => { question.value = t(`scale.suggest.${kind}`); zero.value = t(`scale.suggest.${kind}.zero`); ten.value = t(`scale.suggest.${kind}.ten`) } } }, t(`scale.kind.${kind}`)))),
@@ -116,7 +117,7 @@ export function plan (ctx) {
   render()
   return h('section', { class: 'plan-section' }, h('h2', { text: t('part.plan') }),
     h('p', { class: 'guide', text: t('guide.plan') }), list,
-    addButton(ctx, t('live.add_rule'), () => focusNew(list, addRule(ctx.doc, ctx.me, { rule: '' }))))
+    addButton(ctx, 'plan', t('live.add_rule'), () => focusNew(list, addRule(ctx.doc, ctx.me, { rule: '' }))))
 }
 
 export function network (ctx) {
@@ -126,5 +127,5 @@ export function network (ctx) {
   array.observeDeep(() => ctx.schedule('network', render))
   render()
   return h('section', { class: 'network-section' }, h('h2', { text: t('part.network') }), list,
-    addButton(ctx, t('live.add_member'), () => focusNew(list, addMember(ctx.doc, ctx.me, { name: '', relation: '' }))))
+    addButton(ctx, 'network', t('live.add_member'), () => focusNew(list, addMember(ctx.doc, ctx.me, { name: '', relation: '' }))))
 }

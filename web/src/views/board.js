@@ -35,7 +35,7 @@ const live = new LiveBoard(cfg, {
   onDoc: (doc, provider) => {
     let synced = false
     const ctx = {
-      cfg, doc, me: cfg.me, schedule: scheduler(), live: null, focusLater: null,
+      cfg, doc, me: cfg.me, schedule: scheduler(), live: null, focusLater: null, tell: page.message,
       frozen: () => doc.getMap('meta').get('status') === 'closed' || cfg.me.role === 'viewer'
     }
     const draw = () => {

@@ -3,7 +3,7 @@ import { config, h } from '../lib/dom.js'
 import { LiveBoard } from '../lib/live.js'
 import { shell, scheduler } from '../lib/shell.js'
 import { t } from '../lib/i18n.js'
-import { COLUMNS, addCard, addRule } from '../lib/model.js'
+import { COLUMNS, addCard, addRule, isFull } from '../lib/model.js'
 import { columns, plan, scales, statements } from '../lib/sections.js'
 
 const cfg = config('config')
@@ -21,6 +21,7 @@ function composer (ctx, part, kinds) {
     event.preventDefault()
     const words = text.value.trim()
     if (!words) return
+    if (isFull(ctx.doc, part)) return page.message('live.full')
     addCard(ctx.doc, ctx.me, part, kinds.length > 1 ? kind.value : kinds[0], words)
     text.value = ''
     page.notice(t('phone.added'))
@@ -39,6 +40,7 @@ function proposeRule (ctx) {
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     if (!rule.value.trim()) return
+    if (isFull(ctx.doc, 'plan')) return page.message('live.full')
     addRule(ctx.doc, ctx.me, { rule: rule.value.trim(), who: who.value.trim() })
     rule.value = who.value = ''
   })
@@ -83,7 +85,7 @@ new LiveBoard(cfg, { // eslint-disable-line no-new
   onDoc: (doc, provider) => {
     let synced = false
     const ctx = {
-      cfg, doc, me: cfg.me, schedule: scheduler(), focusLater: null,
+      cfg, doc, me: cfg.me, schedule: scheduler(), focusLater: null, tell: page.message,
       live: { editing: (id) => provider.awareness.setLocalStateField('editing', id) },
       frozen: () => doc.getMap('meta').get('status') === 'closed' || doc.getMap('meta').get('locked') === true
     }
