@@ -26,6 +26,7 @@ class Settings:
     send_queue_limit: int = 2048
     room_idle_seconds: float = 30.0
     hold_seconds: float = 10.0
+    presence_timeout_seconds: float = 30.0
     compact_after_updates: int = 1000
     secret_key: str | None = None
     default_token_ttl: int = 12 * 3600
@@ -93,6 +94,9 @@ class Settings:
             send_queue_limit=int(number("SEND_QUEUE_LIMIT", defaults.send_queue_limit, int)),
             room_idle_seconds=number("ROOM_IDLE_SECONDS", defaults.room_idle_seconds, float),
             hold_seconds=number("HOLD_SECONDS", defaults.hold_seconds, float),
+            presence_timeout_seconds=number(
+                "PRESENCE_TIMEOUT_SECONDS", defaults.presence_timeout_seconds, float
+            ),
             compact_after_updates=int(
                 number("COMPACT_AFTER_UPDATES", defaults.compact_after_updates, int)
             ),

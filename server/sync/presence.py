@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -29,11 +30,14 @@ class _State(Generic[Owner]):
     clock: int
     state: str
     owner: Owner
+    updated: float  # time.monotonic() when its clock last moved
 
 
 class Presence(Generic[Owner]):
     """Awareness as y-protocols defines it, with one rule added: a connection may only
-    change the states of the client ids it introduced, so nobody can speak for another."""
+    change the states of the client ids it introduced, so nobody can speak for another.
+    An id is free again once its owner leaves, or, for states kept for another process,
+    once they are not renewed in time (`expire`)."""
 
     def __init__(self) -> None:
         self._states: dict[int, _State[Owner]] = {}
@@ -43,6 +47,11 @@ class Presence(Generic[Owner]):
         accepted = Accepted()
         for entry in entries:
             current = self._states.get(entry.client_id)
+            if current is None and entry.state == "null":
+                # Nothing to remove. y-websocket returns each removal it is told of: taken
+                # as a state, the id would belong to whoever echoed first, and its own client,
+                # reconnecting, could not set it again.
+                continue
             if current is not None and current.owner is not owner:
                 continue
             newer = current is None or entry.clock > current.clock
@@ -50,7 +59,9 @@ class Presence(Generic[Owner]):
             if not (newer or removal):
                 continue
             renewal = current is not None and newer and entry.state == current.state
-            self._states[entry.client_id] = _State(entry.clock, entry.state, owner)
+            self._states[entry.client_id] = _State(
+                entry.clock, entry.state, owner, time.monotonic()
+            )
             (accepted.renewals if renewal else accepted.changes).append(entry)
         return accepted
 
@@ -72,7 +83,23 @@ class Presence(Generic[Owner]):
 
     def remove_owner(self, owner: Owner) -> list[AwarenessEntry]:
         """Forget everything `owner` set; returns the removals to tell the others."""
-        gone = [cid for cid, s in self._states.items() if s.owner is owner]
+        return self._remove([cid for cid, s in self._states.items() if s.owner is owner])
+
+    def expire(self, owner: Owner, updated_before: float) -> list[AwarenessEntry]:
+        """Forget what `owner` set and has not renewed since `updated_before` (a monotonic
+        time); returns the removals to tell the others."""
+        return self._remove(
+            [
+                cid
+                for cid, s in self._states.items()
+                if s.owner is owner and s.updated < updated_before
+            ]
+        )
+
+    def owns_any(self, owner: Owner) -> bool:
+        return any(s.owner is owner for s in self._states.values())
+
+    def _remove(self, gone: list[int]) -> list[AwarenessEntry]:
         removals = []
         for client_id in gone:
             state = self._states.pop(client_id)

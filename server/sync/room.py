@@ -107,6 +107,7 @@ class Room:
         self._presence: Presence[Connection | None] = Presence()
         self._renewals: dict[int, AwarenessEntry] = {}
         self._renewing: asyncio.TimerHandle | None = None
+        self._sweeping: asyncio.TimerHandle | None = None
         self._inbox: asyncio.Queue[_Submission] = asyncio.Queue(maxsize=4096)
         self._worker: asyncio.Task[None] | None = None
         self._compaction: asyncio.Task[None] | None = None
@@ -237,10 +238,11 @@ class Room:
         if current and self.state is RoomState.OPEN:
             self._relay_awareness(current)
 
-    def _stop_renewals(self) -> None:
-        if self._renewing is not None:
-            self._renewing.cancel()
-            self._renewing = None
+    def _stop_timers(self) -> None:
+        for timer in (self._renewing, self._sweeping):
+            if timer is not None:
+                timer.cancel()
+        self._renewing = self._sweeping = None
 
     def _answer_step1(self, connection: Connection, state_vector: bytes) -> None:
         try:
@@ -434,6 +436,27 @@ class Room:
         shown = accepted.changes + accepted.renewals
         if shown:
             self._broadcast(protocol.awareness(shown))
+            self._sweep_later()
+
+    def _sweep_later(self) -> None:
+        if self._sweeping is None:
+            self._sweeping = asyncio.get_running_loop().call_later(
+                self._settings.presence_timeout_seconds / 2, self._sweep_remote_presence
+            )
+
+    def _sweep_remote_presence(self) -> None:
+        """Forget the states of other processes' clients that stopped renewing them, as
+        every Yjs client does after 30 s: a process that dies says nobody left. Until then
+        its clients, reconnecting here, could not set their own states again."""
+        self._sweeping = None
+        if self.state is not RoomState.OPEN:
+            return
+        timeout = self._settings.presence_timeout_seconds
+        removals = self._presence.expire(ANOTHER_PROCESS, time.monotonic() - timeout)
+        if removals:
+            self._broadcast(protocol.awareness(removals))
+        if self._presence.owns_any(ANOTHER_PROCESS):
+            self._sweep_later()
 
     async def catch_up(self) -> None:
         """Bring the live board level with the store: what other processes stored while
@@ -510,7 +533,7 @@ class Room:
         if self.state is not RoomState.OPEN:
             return
         self._move_to(RoomState.CLOSING)
-        self._stop_renewals()
+        self._stop_timers()
         self._fanout.unsubscribe(self.board_id)
         for member in list(self.members):
             member.close(ConnectionClosed(code))
@@ -534,7 +557,7 @@ class Room:
             return
         was_open = self.state in (RoomState.OPEN, RoomState.CLOSING)
         self.state = RoomState.FAILED
-        self._stop_renewals()
+        self._stop_timers()
         self._fanout.unsubscribe(self.board_id)
         if was_open:
             self._metrics.open_rooms.dec()

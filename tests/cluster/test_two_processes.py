@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +41,22 @@ class Cluster:
 async def cluster(
     tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest
 ) -> AsyncIterator[Cluster]:
+    async with two_processes(tmp_path, postgres_url, redis_server, request) as started:
+        yield started
+
+
+@asynccontextmanager
+async def two_processes(
+    tmp_path: Path,
+    postgres_url: str,
+    redis_server: RedisServer,
+    request: pytest.FixtureRequest,
+    **settings: str,
+) -> AsyncIterator[Cluster]:
     database = fresh_database(postgres_url)
     env = {"database_url": database, "redis_url": redis_server.url, "secret_key": SECRET}
-    one = ServerProcess(tmp_path / "one", **env)
-    two = ServerProcess(tmp_path / "two", **env)
+    one = ServerProcess(tmp_path / "one", **env, **settings)
+    two = ServerProcess(tmp_path / "two", **env, **settings)
     await one.start()
     await two.start()
     store = PostgresStore(database, pool_size=2)
@@ -114,6 +127,50 @@ async def test_someone_leaving_here_takes_nobody_elses_presence_along(
     for name in ("juf", "oma"):
         assert ids["oma"] not in await nodes.call("awareness_removed", name=name)
     assert ids["vader"] in await nodes.call("awareness_removed", name="oma")
+
+
+async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear_here(
+    tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest,
+    nodes: NodeClients,
+) -> None:
+    """A process that dies says nobody left. Its clients' states are forgotten once they
+    are not renewed (after 1 s here, 30 s by default), and then those clients, reconnecting
+    to the process that is left, are shown there again."""
+    timeout = {"presence_timeout_seconds": "1"}
+    async with two_processes(tmp_path, postgres_url, redis_server, request, **timeout) as cluster:
+        tokens = {name: await cluster.token(name) for name in ("oma", "juf")}
+        for name, server in (("oma", cluster.one), ("juf", cluster.two)):
+            assert await nodes.connect(name, server.ws_url, cluster.board, tokens[name]) == {
+                "synced": True
+            }
+        oma = int(await nodes.call("client_id", name="oma"))
+        await nodes.call("awareness", name="oma", state={"user": {"name": "oma"}})
+        await until_juf_sees(nodes, oma, "oma")
+
+        await cluster.one.kill()
+        for _ in range(100):
+            if oma in await nodes.call("awareness_removed", name="juf"):
+                break
+            await asyncio.sleep(0.05)
+        assert oma in await nodes.call("awareness_removed", name="juf")
+
+        await nodes.call(
+            "reconnect", name="oma", url=cluster.two.ws_url, board=cluster.board,
+            token=tokens["oma"],
+        )
+        for place in ("w-1", "w-2"):  # two changes: past the clock of her removal
+            state = {"user": {"name": "oma"}, "editing": place}
+            await nodes.call("awareness", name="oma", state=state)
+        await until_juf_sees(nodes, oma, "w-2")
+
+
+async def until_juf_sees(nodes: NodeClients, client_id: int, fragment: str) -> None:
+    for _ in range(100):
+        states = await nodes.call("awareness", name="juf")
+        if any(s["id"] == client_id and fragment in str(s["state"]) for s in states):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"juf never saw {fragment!r} from {client_id}: {states}")
 
 
 async def test_a_killed_process_loses_nothing_and_its_clients_carry_on_elsewhere(

@@ -225,12 +225,14 @@ const ops = {
   // Every client id whose awareness state this client was told to drop, in order.
   awareness_removed ({ name }) { return client(name).removed },
 
-  // The same document, to another server: what a load balancer does when a process dies.
+  // The same document and awareness, to another server: what a load balancer does when a
+  // process dies (a page's provider keeps its awareness, and its clock, when it reconnects).
   reconnect ({ name, url, board, token, timeout = 30000 }) {
     const c = client(name)
+    const awareness = c.provider.awareness
     c.provider.destroy()
     c.provider = new WebsocketProvider(url, board, c.doc, {
-      params: { token }, WebSocketPolyfill: WebSocket, disableBc: true
+      params: { token }, WebSocketPolyfill: WebSocket, disableBc: true, awareness
     })
     c.provider.on('connection-close', (event) => { if (event) c.closes.push({ code: event.code, reason: event.reason }) })
     return until(c, () => c.provider.synced, timeout, `${name} to sync with ${url}`)

@@ -49,3 +49,31 @@ async def test_a_change_goes_out_at_once_and_a_renewal_follows_shortly(
     states = await nodes.call("awareness", name="opa")
     assert {"id": oma, "state": OMA} in states
     assert await nodes.call("closes", name="oma") == []
+
+
+async def test_someone_whose_connection_dropped_is_seen_again_when_it_is_back(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """The server tells Opa that Oma left; Opa's y-websocket sends that back. Oma, back on
+    the same page (same client id, same awareness), must be seen again all the same."""
+    board = await admin.create_board()
+    tokens = {name: await admin.token(board, Role.PARTICIPANT, name) for name in ("oma", "opa")}
+    for name, token in tokens.items():
+        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    oma = int(await nodes.call("client_id", name="oma"))
+    await nodes.call("awareness", name="oma", state=OMA)
+    await wait_clock(nodes, "opa", oma, 1)
+
+    await nodes.call("reconnect", name="oma", url=server.ws_url, board=board, token=tokens["oma"])
+    for _ in range(100):
+        if oma in await nodes.call("awareness_removed", name="opa"):
+            break
+        await asyncio.sleep(0.05)
+    back = {**OMA, "editing": "w-1"}
+    for _ in range(2):  # the second change is past the clock of her removal
+        await nodes.call("awareness", name="oma", state=back)
+    for _ in range(100):
+        if {"id": oma, "state": back} in await nodes.call("awareness", name="opa"):
+            break
+        await asyncio.sleep(0.05)
+    assert {"id": oma, "state": back} in await nodes.call("awareness", name="opa")

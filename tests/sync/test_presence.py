@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from server.sync.presence import Accepted, Presence
 from server.sync.protocol import AwarenessEntry
 
@@ -49,3 +51,22 @@ def test_an_explicit_removal_at_the_same_clock_is_taken() -> None:
     presence.apply("oma", (entry(1, 3),))
     assert presence.apply("oma", (entry(1, 3, "null"),)) == Accepted([entry(1, 3, "null")])
     assert presence.present() == []
+
+
+def test_the_echo_of_a_removal_claims_nothing_and_the_client_can_come_back() -> None:
+    presence: Presence[str] = Presence()
+    presence.apply("oma", (entry(1, 3),))
+    removal = presence.remove_owner("oma")
+    assert presence.apply("opa", tuple(removal)) == Accepted()  # y-websocket sends it back
+    assert presence.apply("oma again", (entry(1, 3),)) == Accepted([entry(1, 3)])
+    assert presence.present() == [entry(1, 3)]
+
+
+def test_states_not_renewed_in_time_expire_and_the_others_stay() -> None:
+    presence: Presence[str | None] = Presence()
+    presence.apply(None, (entry(1, 1),))
+    presence.apply("opa", (entry(2, 1),))
+    assert presence.expire(None, time.monotonic() - 30) == []
+    assert presence.expire(None, time.monotonic() + 1) == [entry(1, 2, "null")]
+    assert not presence.owns_any(None)
+    assert presence.present() == [entry(2, 1)]
