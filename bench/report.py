@@ -141,13 +141,13 @@ above):
   that no event shows, the root count comes from Yrs directly, the card's author from the
   staging document's author mirror, the remaining reads share one transaction, and a
   keystroke's event is read straight from Yrs (its place and the text's new length).
-- **User time, not the kernel.** At 200 boards, split by `/proc` (one run each, 2026-11-23):
-  our server 13.9 s of user time and 5.0 s in the kernel, the reference 6.6 s and 4.9 s.
-  The kernel's share (mostly the socket writes and reads) is the same for both; the whole
-  difference is Python running our code, uvicorn's and websockets'. Of the main thread's
-  samples (py-spy), the socket writes were about a third, the rest of the room's pipeline
-  (staging, the commit, the live apply) about 30%, reading and parsing messages about 15%,
-  the rest spread thin.
+- **User time, not the kernel.** {_user_and_kernel(results)} The kernel's share (mostly
+  the socket writes and reads) is close to the reference's; the difference is Python
+  running our code, uvicorn's and websockets'. Of the main thread's samples at 200 boards
+  (py-spy, 2026-11-23), the socket writes were about a third, the rest of the room's
+  pipeline (staging, the commit, the live apply) about 30%, reading and parsing messages
+  about 15%, the rest spread thin; `perf` put 54% of the process's samples in the Python
+  interpreter itself, 7% in Yrs and 2% in SQLite.
 - **What the reference does not do.** It keeps nothing: no schema, no roles, no storage.
   Every update here is checked against the board schema and the sender's role, committed to
   SQLite (on the event loop when it comes alone, group commit on the database thread when
@@ -164,11 +164,20 @@ above):
   tracked objects) pauses the process for 100-300 ms. They came mostly while clients
   connected and left, not while they typed.
 
-Tried and not kept: handing each incoming binary message to the room as soon as uvicorn
-has parsed it, without the ASGI queue and the task woken per message (a subclass of
-uvicorn's protocol, falling back to ASGI when the room is full). Three rounds at 200 boards,
-in turn with the version before, could not tell the two apart (17.5-18.3 s against
-18.0-18.4 s of CPU), so the extra reach below ASGI did not earn its keep.
+Tried and not kept:
+
+- Handing each incoming binary message to the room as soon as uvicorn has parsed it,
+  without the ASGI queue and the task woken per message (a subclass of uvicorn's protocol,
+  falling back to ASGI when the room is full). Three rounds at 200 boards, in turn with the
+  version before, could not tell the two apart (17.5-18.3 s against 18.0-18.4 s of CPU),
+  so the extra reach below ASGI did not earn its keep.
+- Group commit on the event loop instead of the database thread (appends gathered for one
+  turn of the loop, committed on the loop's own connection). Two rounds at 200 boards:
+  17.9 and 17.7 s of CPU against 17.6 and 17.7 s with the thread, and a worse median, since
+  the loop then waits for every commit. The hand-off to the thread is not where the CPU goes.
+- `executemany` for the rows of one commit (ids read back with `last_insert_rowid()`):
+  148-183 µs per five-board commit against 171-183 µs; the time is in SQLite's own work per
+  row (the table, its index, the AUTOINCREMENT counter, the foreign key), not in Python.
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
@@ -192,8 +201,24 @@ def _machine_speed(results: dict[str, Any]) -> str:
         f"{commit['cpu_us_back_to_back']} µs of CPU (19-20 µs on a quiet machine of this kind). "
         "When its host is busy that figure rises and every other moves with it, the tail at "
         "200 boards most: on 2026-11-23, with 25-41 µs per commit, both servers' p99 there "
-        "was 390-890 ms, against about 75-175 ms on quieter runs."
+        "was 390-1,610 ms from run to run (in three runs that afternoon, ours 730-1,500 ms "
+        "and the reference's 740-1,610 ms, with neither ahead every time), against about "
+        "75-175 ms on quieter runs."
     )
+
+
+def _user_and_kernel(results: dict[str, Any]) -> str:
+    parts = []
+    for setting in results["settings"]:
+        ours, ref = setting["netwerkbord"], setting["reference"]
+        if "cpu_user_seconds" not in ours:
+            return ""
+        parts.append(
+            f"{setting['name']}: ours {ours['cpu_user_seconds']:.2f} s user and "
+            f"{ours['cpu_kernel_seconds']:.2f} s kernel, the reference's "
+            f"{ref['cpu_user_seconds']:.2f} s and {ref['cpu_kernel_seconds']:.2f} s"
+        )
+    return "Split by `/proc` in this run: " + "; ".join(parts) + "."
 
 
 def _per_keystroke(results: dict[str, Any]) -> str:
