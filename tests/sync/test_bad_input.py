@@ -189,13 +189,18 @@ async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unch
     assert seen["scales"]["safety"]["ratings"] == {}
 
 
-async def test_typing_past_the_length_of_a_card_is_refused_and_the_text_kept(
-    server: ServerProcess, admin: Admin, nodes: NodeClients
-) -> None:
+async def oma_and_the_beamer(server: ServerProcess, admin: Admin, nodes: NodeClients) -> None:
+    """A new board: Oma, a participant, writes; the beamer, a viewer, shows what was kept."""
     board = await admin.create_board()
     for name, role in {"oma": Role.PARTICIPANT, "beamer": Role.VIEWER}.items():
         token = await admin.token(board, role, name)
         assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+
+
+async def test_typing_past_the_length_of_a_card_is_refused_and_the_text_kept(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    await oma_and_the_beamer(server, admin, nodes)
     limit = board_schema().text_limit("worries", "text")
     assert limit is not None
     full = "x" * (limit - 1) + "y"
@@ -292,10 +297,7 @@ async def test_a_keystroke_sent_before_the_history_it_builds_on_waits_for_it(
 async def test_a_column_takes_cards_up_to_its_limit_and_refuses_one_more(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
-    board = await admin.create_board()
-    for name, role in {"oma": Role.PARTICIPANT, "beamer": Role.VIEWER}.items():
-        token = await admin.token(board, role, name)
-        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    await oma_and_the_beamer(server, admin, nodes)
     limit = board_schema().item_limit("worries")
     assert limit is not None
     for half in ("a", "b"):  # two updates: one would be over this server's message limit
