@@ -11,8 +11,8 @@ export const STATEMENTS = ['danger_statements', 'safety_goals', 'bottom_lines']
 export const CIRCLES = ['inner', 'middle', 'outer']
 export const PARTS = [...COLUMNS.map((c) => c.part), ...STATEMENTS, 'plan', 'network']
 
-// Whether a part holds as many items as the schema allows (`maxItems`, `maxProperties`). The server closes
-// the connection of whoever sends one more, so the page says so before it comes to that.
+// Whether a part holds as many items as the schema allows (`maxItems`, `maxProperties`).
+// The server closes the connection of whoever sends one more, so the page says so first.
 export function isFull (doc, part) {
   const { maxItems, maxProperties } = PART_SCHEMAS[part]
   return maxItems !== undefined ? doc.getArray(part).length >= maxItems : doc.getMap(part).size >= maxProperties
