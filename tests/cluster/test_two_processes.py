@@ -18,6 +18,7 @@ from tests.conftest import print_log_if_failed
 from tests.support.node import NodeClients
 from tests.support.server import ServerProcess
 from tests.support.services import RedisServer, fresh_database
+from tests.support.waiting import until
 from tests.sync.helpers import card
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -148,11 +149,11 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
         await until_juf_sees(nodes, oma, "oma")
 
         await cluster.one.kill()
-        for _ in range(100):
-            if oma in await nodes.call("awareness_removed", name="juf"):
-                break
-            await asyncio.sleep(0.05)
-        assert oma in await nodes.call("awareness_removed", name="juf")
+
+        async def juf_told_she_left() -> bool:
+            return oma in await nodes.call("awareness_removed", name="juf")
+
+        await until(juf_told_she_left, "Juf told that Oma's state expired")
 
         await nodes.call(
             "reconnect", name="oma", url=cluster.two.ws_url, board=cluster.board,
@@ -165,12 +166,11 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
 
 
 async def until_juf_sees(nodes: NodeClients, client_id: int, fragment: str) -> None:
-    for _ in range(100):
+    async def seen() -> bool:
         states = await nodes.call("awareness", name="juf")
-        if any(s["id"] == client_id and fragment in str(s["state"]) for s in states):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"juf never saw {fragment!r} from {client_id}: {states}")
+        return any(s["id"] == client_id and fragment in str(s["state"]) for s in states)
+
+    await until(seen, f"Juf seeing {fragment!r} from {client_id}")
 
 
 async def test_a_killed_process_loses_nothing_and_its_clients_carry_on_elsewhere(

@@ -8,6 +8,7 @@ from server.access.roles import Role
 from server.sync.presence import RENEWAL_DELAY_SECONDS
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.waiting import until
 
 OMA = {"user": {"name": "Oma", "color": "#1f77b4"}}
 
@@ -65,15 +66,16 @@ async def test_someone_whose_connection_dropped_is_seen_again_when_it_is_back(
     await wait_clock(nodes, "opa", oma, 1)
 
     await nodes.call("reconnect", name="oma", url=server.ws_url, board=board, token=tokens["oma"])
-    for _ in range(100):
-        if oma in await nodes.call("awareness_removed", name="opa"):
-            break
-        await asyncio.sleep(0.05)
+
+    async def opa_saw_her_leave() -> bool:
+        return oma in await nodes.call("awareness_removed", name="opa")
+
+    await until(opa_saw_her_leave, "Opa told that Oma left")
     back = {**OMA, "editing": "w-1"}
     for _ in range(2):  # the second change is past the clock of her removal
         await nodes.call("awareness", name="oma", state=back)
-    for _ in range(100):
-        if {"id": oma, "state": back} in await nodes.call("awareness", name="opa"):
-            break
-        await asyncio.sleep(0.05)
-    assert {"id": oma, "state": back} in await nodes.call("awareness", name="opa")
+
+    async def opa_sees_her_back() -> bool:
+        return {"id": oma, "state": back} in await nodes.call("awareness", name="opa")
+
+    await until(opa_sees_her_back, "Opa seeing Oma again")

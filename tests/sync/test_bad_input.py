@@ -300,8 +300,9 @@ async def test_a_column_takes_cards_up_to_its_limit_and_refuses_one_more(
     await oma_and_the_beamer(server, admin, nodes)
     limit = board_schema().item_limit("worries")
     assert limit is not None
-    for half in ("a", "b"):  # two updates: one would be over this server's message limit
-        await nodes.call("add", name="oma", part="worries", item=card(half, "Z"), count=limit // 2)
+    half = limit // 2  # two updates: one would be over this server's message limit
+    for first, count in (("a", half), ("b", limit - half)):
+        await nodes.call("add", name="oma", part="worries", item=card(first, "Z"), count=count)
     await nodes.call("wait_length", name="beamer", part="worries", length=limit)
     await nodes.call("add", name="oma", part="worries", item=card("extra", "Nog een"))
     closed = await nodes.call("wait_closed", name="oma")

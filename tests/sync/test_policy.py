@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from server.access.roles import Role
 from server.errors import CloseCode
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.waiting import until
 from tests.sync.helpers import card
 
 
@@ -180,12 +179,12 @@ async def test_participants_propose_rules_and_the_facilitator_agrees_them(
     assert "propose" in await refused(nodes, "oom")
     await nodes.call("set_field", name="oma", part="plan", index=0, key="status", value="agreed")
     assert "propose" in await refused(nodes, "oma")  # not her own rule either
-    for _ in range(100):
+
+    async def the_beamer_shows_it_agreed() -> bool:
         plan = (await nodes.call("json", name="beamer"))["plan"]
-        if plan and plan[0]["status"] == "agreed":
-            break
-        await asyncio.sleep(0.05)
-    assert [r["status"] for r in plan] == ["agreed"]
+        return [r["status"] for r in plan] == ["agreed"]
+
+    await until(the_beamer_shows_it_agreed, "the beamer showing the one rule agreed")
 
 
 async def test_a_locked_board_takes_changes_only_from_the_facilitator(
