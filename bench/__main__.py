@@ -13,7 +13,10 @@ from typing import Any
 
 from bench import commits, history, phone, pipeline, report
 from bench.scenario import WORKERS, Setting, prepare_rooms, run
-from bench.servers import BENCH, Running, start_ours, start_reference
+from bench.servers import BENCH, Running, start_floor, start_ours, start_reference
+
+STARTERS = {"floor": start_floor, "reference": start_reference}
+SERVERS = ("netwerkbord", "floor", "reference")
 
 SETTINGS = [
     Setting("1 room × 10 clients", 1, 10, 300, 20_000),
@@ -26,7 +29,7 @@ async def one(setting: Setting, which: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         rooms = await prepare_rooms(data if which == "netwerkbord" else None, setting)
-        server: Running = await (start_ours(data) if which == "netwerkbord" else start_reference())
+        server: Running = await (start_ours(data) if which == "netwerkbord" else STARTERS[which]())
         baseline = server.memory_kib("VmRSS")
         try:
             result = await run(server, setting, rooms)
@@ -70,17 +73,17 @@ async def main(quick: bool) -> None:
             "interval_ms": setting.interval_ms,
             "duration_ms": setting.duration_ms,
         }
-        for which in ("netwerkbord", "reference"):
+        for which in SERVERS:
             entry[which] = await one(setting, which)
         results["settings"].append(entry)
     many = results["settings"][-1]
     results["memory_per_board_kib"] = {
-        key: round(
+        which: round(
             (many[which]["rss_with_rooms_open_mib"] - many[which]["rss_before_clients_mib"])
             * 1024
             / settings[-1].rooms
         )
-        for key, which in (("netwerkbord", "netwerkbord"), ("reference", "reference"))
+        for which in SERVERS
     }
     with tempfile.TemporaryDirectory() as folder:
         results["history"] = await history.measure(Path(folder))

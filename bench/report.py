@@ -37,6 +37,7 @@ def write(results: dict[str, Any]) -> None:
     rows = []
     for setting in results["settings"]:
         ours, ref = setting["netwerkbord"], setting["reference"]
+        floor = setting.get("floor", {})
         for key, label in (
             ("median_ms", "median ms"),
             ("p95_ms", "p95 ms"),
@@ -47,14 +48,22 @@ def write(results: dict[str, Any]) -> None:
             ("cpu_kernel_seconds", "of which kernel s"),
             ("peak_rss_mib", "peak memory MiB"),
         ):
+            floor_value = f"{floor[key]:.1f}" if key in floor else "-"
+            floor_ratio = _ratio(floor[key], ref[key]) if key in floor else "-"
             rows.append(
-                f"| {setting['name']} | {label} | {ours[key]:.1f} | {ref[key]:.1f} | "
-                f"{_ratio(ours[key], ref[key])} |"
+                f"| {setting['name']} | {label} | {ours[key]:.1f} | {floor_value} | "
+                f"{ref[key]:.1f} | {_ratio(ours[key], ref[key])} | {floor_ratio} |"
             )
+        delivered = (
+            f"{floor['deliveries']}/{floor['expected_deliveries']}, {floor['converged']}"
+            if floor
+            else "-"
+        )
         rows.append(
             f"| {setting['name']} | delivered / expected, converged | "
             f"{ours['deliveries']}/{ours['expected_deliveries']}, {ours['converged']} | "
-            f"{ref['deliveries']}/{ref['expected_deliveries']}, {ref['converged']} | |"
+            f"{delivered} | "
+            f"{ref['deliveries']}/{ref['expected_deliveries']}, {ref['converged']} | | |"
         )
     history = results["history"]
     phone = results["phone"]
@@ -73,8 +82,15 @@ time into its own card at a human pace (the interval is the mean pause between k
 jittered ±50%). Latency is edit-to-visible: from the keystroke on one client to its arrival
 on every other client of the room, measured on one clock. Loopback only.
 
-| setting | measure | Netwerkbord | reference | ratio |
-|---|---|---|---|---|
+A third server runs in each setting with the same clients: the *floor* (`bench/floor.py`),
+the reference's job done on our stack. It is built from the server's own parts (uvicorn,
+Starlette, pycrdt, our wire format and direct writes) and does only what the reference
+does: one document per room, every update applied and relayed, no schema, roles, storage
+or tokens. Reference against floor is the cost of the stack; floor against Netwerkbord is
+the cost of what our server does on top.
+
+| setting | measure | Netwerkbord | floor | reference | Netwerkbord / reference | floor / reference |
+|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Settings: {", ".join(f"{s['name']} (a keystroke every {s['interval_ms']} ms per client, {s['duration_ms'] // 1000} s)" for s in results["settings"])}.
@@ -86,7 +102,8 @@ difference smaller than about a third. {_machine_speed(results)}
 
 Memory per open board (resident memory with the 200 boards of 10 clients open, less the
 server's memory before any client came, divided by 200; includes the ten connections):
-Netwerkbord {per_board.get("netwerkbord", "-")} KiB, reference {per_board.get("reference", "-")} KiB.
+Netwerkbord {per_board.get("netwerkbord", "-")} KiB, floor {per_board.get("floor", "-")} KiB,
+reference {per_board.get("reference", "-")} KiB.
 
 ## Opening a board with a long history
 

@@ -101,3 +101,10 @@ async def start_reference() -> Running:
         "running at",
         f"ws://127.0.0.1:{port}",
     )
+
+
+async def start_floor() -> Running:
+    """The reference's job on our stack (bench/floor.py)."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.floor", str(port)]
+    return await _start("floor", command, {}, port, "floor listening", f"ws://127.0.0.1:{port}")
