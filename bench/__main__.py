@@ -1,5 +1,6 @@
-"""make bench: our server against the reference Yjs server; writes bench/results/latest.json
-and docs/performance.md."""
+"""make bench: our server against the reference Yjs server and the floor (the reference's job
+on our stack, bench/floor.py), its steps timed (bench/sections.py); writes
+bench/results/latest.json and docs/performance.md."""
 
 from __future__ import annotations
 
@@ -11,18 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import commits, history, phone, pipeline, report
-from bench.scenario import WORKERS, Setting, prepare_rooms, run
+from bench import commits, history, phone, pipeline, report, sections
+from bench.scenario import SETTINGS, WORKERS, Setting, prepare_rooms, run
 from bench.servers import BENCH, Running, start_floor, start_ours, start_reference
 
 STARTERS = {"floor": start_floor, "reference": start_reference}
 SERVERS = ("netwerkbord", "floor", "reference")
 
-SETTINGS = [
-    Setting("1 room × 10 clients", 1, 10, 300, 20_000),
-    Setting("1 room × 50 clients", 1, 50, 1_000, 20_000),
-    Setting("200 rooms × 10 clients", 200, 10, 2_000, 30_000),
-]
 
 
 async def one(setting: Setting, which: str) -> dict[str, Any]:
@@ -85,6 +81,8 @@ async def main(quick: bool) -> None:
         )
         for which in SERVERS
     }
+    print("where the CPU goes, step by step", flush=True)
+    results["sections"] = await sections.measure(settings[-1])
     with tempfile.TemporaryDirectory() as folder:
         results["history"] = await history.measure(Path(folder))
     with tempfile.TemporaryDirectory() as folder:

@@ -3,8 +3,9 @@
 A Yjs relay built from the server's own parts (uvicorn with the websockets sans-I/O
 protocol, Starlette, pycrdt, `server.sync.protocol` and the once-framed direct writes of
 `server.sync.wire`) that does what `@y/websocket-server` does: one document per room in
-memory, every update applied to it and sent to the room's other clients, awareness relayed,
-sync answered. No schema, no roles, no storage, no tokens, no audit.
+memory, every update applied to it and sent to the room's other clients, sync answered,
+awareness changes passed on (though nobody is announced gone when their connection ends).
+No schema, no roles, no storage, no tokens, no audit.
 
 The bench runs it beside both servers with the same clients. Reference against floor is
 what the stack costs (Python, uvicorn, websockets, asyncio against Node and `ws`); floor
@@ -36,6 +37,20 @@ class Room:
     def __init__(self) -> None:
         self.doc: Doc[Any] = Doc()
         self.members: dict[WebSocket, DirectWriter | None] = {}
+        self.clocks: dict[int, int] = {}  # awareness: the newest clock of each client
+
+    def newer(self, entries: tuple[protocol.AwarenessEntry, ...]) -> list[protocol.AwarenessEntry]:
+        """The entries that change something, as y-protocols' Awareness decides: a newer
+        clock, or the removal of a known client. y-websocket clients send back every
+        awareness message they get; like the reference, only changes are passed on."""
+        changed = []
+        for entry in entries:
+            known = self.clocks.get(entry.client_id)
+            removal = entry.state == "null" and known == entry.clock
+            if known is None or entry.clock > known or removal:
+                self.clocks[entry.client_id] = entry.clock
+                changed.append(entry)
+        return changed
 
     async def send_to_others(self, message: bytes, sender: WebSocket) -> None:
         frame = binary_frame(message)
@@ -70,7 +85,9 @@ async def relay(websocket: WebSocket) -> None:
                 room.doc.apply_update(message.update)
                 await room.send_to_others(protocol.sync_update(message.update), websocket)
             elif isinstance(message, protocol.AwarenessUpdate):
-                await room.send_to_others(data, websocket)
+                changed = room.newer(message.entries)
+                if changed:
+                    await room.send_to_others(protocol.awareness(changed), websocket)
     except WebSocketDisconnect:
         pass
     finally:

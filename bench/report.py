@@ -6,6 +6,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from bench.sections import per_keystroke_table
+
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
 
@@ -96,8 +98,8 @@ the cost of what our server does on top.
 Settings: {", ".join(f"{s['name']} (a keystroke every {s['interval_ms']} ms per client, {s['duration_ms'] // 1000} s)" for s in results["settings"])}.
 
 These are one run's figures. The tail (p99, max) of the same code moves between runs on a
-machine whose cores the clients share: at 200 boards we saw it between about 75 and 110 ms
-in consecutive runs. Compare runs, not single figures, before reading much into a
+machine whose cores the clients share: at 200 boards, from under 100 ms to over a second
+from one run to the next. Compare runs, not single figures, before reading much into a
 difference smaller than about a third. {_machine_speed(results)}
 
 Memory per open board (resident memory with the 200 boards of 10 clients open, less the
@@ -136,6 +138,8 @@ Budget: under 150 KB.
 
 ## Where the time goes
 
+{_sections(results)}
+
 {_pipeline(results)}
 
 Measured along the way (py-spy, strace, perf, and the gc module's callbacks, on the settings
@@ -146,7 +150,8 @@ above):
   broadcast is now framed once and written to each socket directly (docs/architecture.md,
   "Broadcast"). What is left per recipient is the write itself: about 4 µs of user time
   and 7 µs in the kernel on this machine for a small frame on loopback (uvloop
-  `transport.write`), the same system call the Node server makes.
+  `transport.write`), the same system call the Node server makes; about 20 µs under the
+  load of the steps' table.
 - **Awareness echoes.** y-websocket sends every awareness message it receives straight back
   to the server. Relayed one by one, the 15-second renewals of 2,000 clients came back as
   18,000 messages within two seconds, and that wave was what the p99 at 200 boards was made
@@ -158,28 +163,27 @@ above):
   that no event shows, the root count comes from Yrs directly, the card's author from the
   staging document's author mirror, the remaining reads share one transaction, and a
   keystroke's event is read straight from Yrs (its place and the text's new length).
-- **User time, not the kernel.** {_user_and_kernel(results)} The kernel's share (mostly
-  the socket writes and reads) is close to the reference's; the difference is Python
-  running our code, uvicorn's and websockets'. Of the main thread's samples at 200 boards
-  (py-spy, 2026-11-23), the socket writes were about a third, the rest of the room's
-  pipeline (staging, the commit, the live apply) about 30%, reading and parsing messages
-  about 15%, the rest spread thin; `perf` put 54% of the process's samples in the Python
-  interpreter itself, 7% in Yrs and 2% in SQLite.
+- **The stack is not what costs; our pipeline is.** {_floor_summary(results)}
 - **What the reference does not do.** It keeps nothing: no schema, no roles, no storage.
   Every update here is checked against the board schema and the sender's role, committed to
   SQLite (on the event loop when it comes alone, group commit on the database thread when
-  not) and applied to a second, live document before anyone sees it. Per incoming message,
-  uvicorn and websockets' parser cost about 15 µs where Node's `ws` costs about 9 µs (a
-  flood of awareness messages on one connection, server CPU divided by messages).
-- **Keystrokes that come alone.** {_per_keystroke(results)} The nine writes of a
-  keystroke account for about 100 µs, the pipeline for what the table above says, reading
-  the message for about 15 µs; the rest is what each of these costs when it starts cold,
-  as the paced row of the table shows, and what a busy machine adds: the server shares the
-  two cores with four Node processes holding 2,000 clients, and every write wakes one of
-  them.
+  not) and applied to a second, live document before anyone sees it.
+- **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
+  where; each step costs several times what it costs warm, as the paced row of the
+  pipeline's table shows too: the server shares the two cores with four Node processes
+  holding 2,000 clients, and every write wakes one of them.
 - **Garbage collection.** A full collection with 2,000 connections open (about 360,000
-  tracked objects) pauses the process for 100-300 ms. They came mostly while clients
-  connected and left, not while they typed.
+  tracked objects) pauses the process for 100-300 ms. They came while clients connected
+  and left, not while they typed: in the steps' table the collector's share of the typing
+  is small. Freezing what the process loads at start (`gc.freeze()`, about 50,000 objects)
+  shortened the full passes by less than a tenth (two rounds each) and changed nothing
+  else measurable, so it
+  was not kept.
+- **Sampling profilers mislead here.** py-spy counts a thread that is ready to run but
+  waiting for a core as busy, and on two shared cores that is often: it put a third of
+  the main thread in the socket writes (which wake a Node process that may then take the
+  core) and, with the steps timed, over half of the untimed rest in the clock reads. The
+  steps' table uses each thread's own CPU clock instead.
 
 Tried and not kept:
 
@@ -198,8 +202,10 @@ Tried and not kept:
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
-today); keep the objects of long-lived connections out of the garbage collector's full
-passes.
+today); judge a keystroke without a second document (the staging document and the live
+apply are about a quarter of the main thread at 200 boards, see the steps above), which
+needs a way to take back what a refused update did; keep the objects of long-lived
+connections out of the garbage collector's full passes.
 
 Durability is not traded for speed: every update is committed before it is broadcast, in
 every setting above.
@@ -222,6 +228,64 @@ def _machine_speed(results: dict[str, Any]) -> str:
         "and the reference's 740-1,610 ms, with neither ahead every time), against about "
         "75-175 ms on quieter runs."
     )
+
+
+def _floor_summary(results: dict[str, Any]) -> str:
+    parts = []
+    for setting in results["settings"]:
+        ours, floor, ref = setting["netwerkbord"], setting.get("floor"), setting["reference"]
+        if floor is None:
+            return _user_and_kernel(results)
+        parts.append(
+            f"{setting['name']}: floor {floor['cpu_seconds']:.2f} s ({floor['cpu_user_seconds']:.2f} s "
+            f"user), reference {ref['cpu_seconds']:.2f} s ({ref['cpu_user_seconds']:.2f} s user), "
+            f"Netwerkbord {ours['cpu_seconds']:.2f} s ({ours['cpu_user_seconds']:.2f} s user)"
+        )
+    return (
+        "The floor, the reference's job on our stack, used less CPU than the reference in "
+        "this run: " + "; ".join(parts) + ". Python, uvicorn, websockets and asyncio relay "
+        "a room's keystrokes for less than Node and `ws` spend; the difference between "
+        "Netwerkbord and the reference is almost all what our server does that the "
+        "reference does not (below), and almost all of it user time: the kernel's share, "
+        "mostly the socket writes and reads, is about the same for all three servers. "
+        "(Until this run the floor was not measured, and this page put the difference down "
+        "to Python's cost per message; the floor shows that was wrong.)"
+    )
+
+
+def _sections(results: dict[str, Any]) -> str:
+    sections = results.get("sections")
+    if not sections:
+        return "(The steps were not timed in this run.)"
+    keystrokes = sections["keystrokes"]
+    steps = sections["steps"]
+
+    def seconds(prefix: str) -> float:
+        return sum(value["seconds"] for step, value in steps.items() if step.startswith(prefix))
+
+    ours_only = (  # µs per keystroke in the steps the floor does not have
+        seconds("staging")
+        + seconds("roles")
+        + seconds("applying") / 2
+        + seconds("committing")
+        + sections["other_threads_seconds"]
+    ) / keystrokes * 1e6
+    return f"""Our server at {sections["setting"]}, its keystrokes' steps timed (`python -m
+bench.sections`: the same setting, the server started with each step wrapped in a thread CPU
+clock; a step's time excludes the steps inside it, so the rows add up; about 2 µs of the
+clock's own cost per step and call). Over the {sections["window_seconds"]} s of typing the
+main thread used {sections["main_thread_seconds"]} s of CPU for {keystrokes:,} keystrokes
+({sections["main_thread_seconds"] / keystrokes * 1e6:.0f} µs each):
+
+{per_keystroke_table(sections)}
+
+Each step costs several times here what it costs alone in a loop (staging a keystroke
+takes about 20 µs back to back on this machine, the live apply about 7 µs): the server
+shares two cores with four Node processes, so a keystroke seldom finds the server's code
+and data still in the caches. The steps the floor does not have (staging, roles, the
+second of the two applies, the commits on either thread) come to about {ours_only:.0f} µs of a
+keystroke here; most of the rest of the difference is in the untimed rest (the room's task,
+the hand-off of commits, metrics)."""
 
 
 def _user_and_kernel(results: dict[str, Any]) -> str:

@@ -28,6 +28,13 @@ class Setting:
     duration_ms: int
 
 
+SETTINGS = [
+    Setting("1 room × 10 clients", 1, 10, 300, 20_000),
+    Setting("1 room × 50 clients", 1, 50, 1_000, 20_000),
+    Setting("200 rooms × 10 clients", 200, 10, 2_000, 30_000),
+]
+
+
 async def prepare_rooms(data_dir: Path | None, setting: Setting) -> list[list[dict[str, Any]]]:
     """Rooms of client specs; for our server, real boards and participant tokens."""
     rooms = []

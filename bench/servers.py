@@ -48,7 +48,7 @@ class Running:
                 await self.process.wait()
 
 
-async def _start(
+async def start_process(
     name: str, command: list[str], env: dict[str, str], port: int, ready: str, client_url: str
 ) -> Running:
     process = await asyncio.create_subprocess_exec(
@@ -85,7 +85,7 @@ async def start_ours(data_dir: Path) -> Running:
         "--data-dir",
         str(data_dir),
     ]
-    return await _start(
+    return await start_process(
         "netwerkbord", command, {}, port, "Uvicorn running on", f"ws://127.0.0.1:{port}/ws/boards"
     )
 
@@ -93,7 +93,7 @@ async def start_ours(data_dir: Path) -> Running:
 async def start_reference() -> Running:
     port = free_port()
     server = BENCH / "node_modules" / "@y" / "websocket-server" / "src" / "server.js"
-    return await _start(
+    return await start_process(
         "y-websocket-server 0.1.1",
         ["node", str(server)],
         {"HOST": "127.0.0.1", "PORT": str(port)},
@@ -107,4 +107,4 @@ async def start_floor() -> Running:
     """The reference's job on our stack (bench/floor.py)."""
     port = free_port()
     command = [sys.executable, "-m", "bench.floor", str(port)]
-    return await _start("floor", command, {}, port, "floor listening", f"ws://127.0.0.1:{port}")
+    return await start_process("floor", command, {}, port, "floor listening", f"ws://127.0.0.1:{port}")
