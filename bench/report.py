@@ -231,25 +231,26 @@ def _machine_speed(results: dict[str, Any]) -> str:
 
 
 def _floor_summary(results: dict[str, Any]) -> str:
-    parts = []
+    parts, ratios = [], []
     for setting in results["settings"]:
         ours, floor, ref = setting["netwerkbord"], setting.get("floor"), setting["reference"]
         if floor is None:
             return _user_and_kernel(results)
+        ratios.append(floor["cpu_seconds"] / ref["cpu_seconds"])
         parts.append(
             f"{setting['name']}: floor {floor['cpu_seconds']:.2f} s ({floor['cpu_user_seconds']:.2f} s "
             f"user), reference {ref['cpu_seconds']:.2f} s ({ref['cpu_user_seconds']:.2f} s user), "
             f"Netwerkbord {ours['cpu_seconds']:.2f} s ({ours['cpu_user_seconds']:.2f} s user)"
         )
     return (
-        "The floor, the reference's job on our stack, used less CPU than the reference in "
-        "this run: " + "; ".join(parts) + ". Python, uvicorn, websockets and asyncio relay "
-        "a room's keystrokes for less than Node and `ws` spend; the difference between "
-        "Netwerkbord and the reference is almost all what our server does that the "
-        "reference does not (below), and almost all of it user time: the kernel's share, "
-        "mostly the socket writes and reads, is about the same for all three servers. "
-        "(Until this run the floor was not measured, and this page put the difference down "
-        "to Python's cost per message; the floor shows that was wrong.)"
+        f"The floor, the reference's job on our stack, used {min(ratios):.2f} to "
+        f"{max(ratios):.2f} times the reference's CPU in this run: " + "; ".join(parts) + ". "
+        "Python, uvicorn, websockets and asyncio relay a room's keystrokes for about what "
+        "Node and `ws` spend; the difference between Netwerkbord and the reference is almost "
+        "all what our server does that the reference does not (below), and almost all of it "
+        "user time: the kernel's share, mostly the socket writes and reads, is about the same "
+        "for all three servers. (Until the floor was measured, this page put the difference "
+        "down to Python's cost per message; the floor shows that was wrong.)"
     )
 
 

@@ -55,8 +55,8 @@ class Steps:
 
             @functools.wraps(original)
             async def timed_async(*args: Any, **kwargs: Any) -> Any:
-                # only the part before the first suspension: Room.receive does not
-                # suspend unless the room's inbox is full
+                # timed whole, suspensions included: Room.receive suspends only when the
+                # room's inbox is full, and then whatever ran meanwhile counts here too
                 token = self.start()
                 try:
                     return await original(*args, **kwargs)
