@@ -135,9 +135,9 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
     nodes: NodeClients,
 ) -> None:
     """A process that dies says nobody left. Its clients' states are forgotten once they
-    are not renewed (after 1 s here, 30 s by default), and then those clients, reconnecting
+    are not renewed (after 2 s here, 30 s by default), and then those clients, reconnecting
     to the process that is left, are shown there again."""
-    timeout = {"presence_timeout_seconds": "1"}
+    timeout = {"presence_timeout_seconds": "2"}
     async with two_processes(tmp_path, postgres_url, redis_server, request, **timeout) as cluster:
         tokens = {name: await cluster.token(name) for name in ("oma", "juf")}
         for name, server in (("oma", cluster.one), ("juf", cluster.two)):
@@ -147,6 +147,12 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
         oma = int(await nodes.call("client_id", name="oma"))
         await nodes.call("awareness", name="oma", state={"user": {"name": "oma"}})
         await until_juf_sees(nodes, oma, "oma")
+        # While her process lives, her state outlives the timeout: she changes it more often
+        # than that (a page does, moving from card to card), and each change is renewal.
+        for tick in range(8):
+            await nodes.call("awareness", name="oma", state={"user": {"name": "oma"}, "at": tick})
+            await asyncio.sleep(0.5)
+        assert oma not in await nodes.call("awareness_removed", name="juf")
 
         await cluster.one.kill()
 
