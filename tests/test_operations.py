@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from server.access.tokens import TokenSigner, load_secret_key
 from server.boards import new_board_id
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.waiting import until
 from tests.sync.helpers import card
 
 
@@ -89,11 +89,11 @@ async def test_an_idle_board_is_evicted_from_memory(tmp_path: Path, nodes: NodeC
         assert await nodes.connect("oom", server.ws_url, board, token) == {"synced": True}
         await nodes.call("disconnect", name="oom")
         async with httpx.AsyncClient(base_url=server.http_url) as client:
-            for _ in range(100):
-                if (await client.get("/healthz")).json()["open_rooms"] == 0:
-                    break
-                await asyncio.sleep(0.05)
-            assert (await client.get("/healthz")).json()["open_rooms"] == 0
+
+            async def no_open_rooms() -> bool:
+                return bool((await client.get("/healthz")).json()["open_rooms"] == 0)
+
+            await until(no_open_rooms, "the board leaving memory")
         assert await nodes.connect("oom2", server.ws_url, board, token) == {"synced": True}
     finally:
         await admin.store.close()

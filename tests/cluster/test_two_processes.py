@@ -112,18 +112,19 @@ async def test_someone_leaving_here_takes_nobody_elses_presence_along(
     ids = {name: int(await nodes.call("client_id", name=name)) for name in placement}
     for name in placement:
         await nodes.call("awareness", name=name, state={"user": {"name": name}})
-    for _ in range(200):
+
+    async def juf_sees_everyone() -> bool:
         seen = {entry["id"] for entry in await nodes.call("awareness", name="juf")}
-        if set(ids.values()) <= seen:
-            break
-        await asyncio.sleep(0.05)
-    assert set(ids.values()) <= seen
+        return set(ids.values()) <= seen
+
+    await until(juf_sees_everyone, "Juf seeing everyone's state", seconds=10)
 
     await nodes.call("disconnect", name="vader")
-    for _ in range(200):
-        if ids["vader"] in await nodes.call("awareness_removed", name="juf"):
-            break
-        await asyncio.sleep(0.05)
+
+    async def juf_told_vader_left() -> bool:
+        return ids["vader"] in await nodes.call("awareness_removed", name="juf")
+
+    await until(juf_told_vader_left, "Juf told that Vader left", seconds=10)
     await asyncio.sleep(0.5)  # whatever else the leaving caused has arrived by now
     for name in ("juf", "oma"):
         assert ids["oma"] not in await nodes.call("awareness_removed", name=name)

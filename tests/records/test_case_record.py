@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import subprocess
@@ -18,6 +17,7 @@ from server.records.document import board_document
 from shared_schema import board_schema
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.waiting import until
 from tests.support.web import Facilitator, cookie_header, join_by_code, sign_in
 from tests.sync.helpers import card, statement
 
@@ -134,12 +134,12 @@ async def hold_meeting(server: ServerProcess, admin: Admin, nodes: NodeClients) 
 
 
 async def end(meeting: Meeting, nodes: NodeClients) -> str:
-    # The facilitator's screen has everything before the meeting ends.
-    for _ in range(200):
+    async def sanne_has_everything() -> bool:
         seen = await nodes.call("json", name="sanne")
-        if len(seen["scales"]["safety"]["ratings"]) == 2 and seen["plan"][0]["status"] == "agreed":
-            break
-        await asyncio.sleep(0.02)
+        agreed = seen["plan"][0]["status"] == "agreed"
+        return len(seen["scales"]["safety"]["ratings"]) == 2 and agreed
+
+    await until(sanne_has_everything, "the facilitator's screen with both ratings and the rule")
     response = await meeting.sanne.api(f"/api/boards/{meeting.board}/end")
     assert response.status_code == 200, response.text
     record: str = response.json()["record"]
@@ -311,10 +311,11 @@ async def test_the_next_meeting_starts_from_the_record_and_the_two_compare(
     )
     await nodes.call("rate", name="oma2", value=7)
     await nodes.call("wait_length", name="oma2", part="working_well", length=2)
-    for _ in range(200):
-        if (await nodes.call("json", name="sanne2"))["scales"]["safety"]["ratings"]:
-            break
-        await asyncio.sleep(0.02)
+
+    async def sanne_has_the_rating() -> bool:
+        return bool((await nodes.call("json", name="sanne2"))["scales"]["safety"]["ratings"])
+
+    await until(sanne_has_the_rating, "the facilitator's screen with Oma's rating")
     second = (await sanne.api(f"/api/boards/{board}/end")).json()["record"]
 
     page = await sanne.client.get(

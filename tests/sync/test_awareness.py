@@ -20,12 +20,11 @@ async def clock_of(nodes: NodeClients, name: str, client_id: int) -> int | None:
 
 
 async def wait_clock(nodes: NodeClients, name: str, client_id: int, at_least: int) -> None:
-    for _ in range(200):
+    async def seen() -> bool:
         clock = await clock_of(nodes, name, client_id)
-        if clock is not None and clock >= at_least:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{name} never saw clock {at_least} of {client_id}")
+        return clock is not None and clock >= at_least
+
+    await until(seen, f"{name} seeing clock {at_least} of {client_id}", seconds=10)
 
 
 async def test_a_change_goes_out_at_once_and_a_renewal_follows_shortly(
