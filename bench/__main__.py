@@ -20,7 +20,6 @@ STARTERS = {"floor": start_floor, "reference": start_reference}
 SERVERS = ("netwerkbord", "floor", "reference")
 
 
-
 async def one(setting: Setting, which: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)

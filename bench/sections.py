@@ -30,7 +30,7 @@ from pycrdt import Doc
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from bench.scenario import SETTINGS, Setting, prepare_rooms, run
-from bench.servers import Running, free_port, start_process
+from bench.servers import Running, start_ours
 from server import cli, policy
 from server.store.sqlite import SQLiteStore
 from server.sync.connection import DocumentUpdate
@@ -171,16 +171,8 @@ async def measure(setting: Setting) -> dict[str, Any]:
         data = Path(folder)
         snapshots = data / "sections.jsonl"
         rooms = await prepare_rooms(data, setting)
-        port = free_port()
-        command = [sys.executable, "-m", "bench.sections", "--serve", "serve"]
-        command += ["--port", str(port), "--data-dir", str(data)]
-        server: Running = await start_process(
-            "netwerkbord (steps timed)",
-            command,
-            {SNAPSHOTS: str(snapshots)},
-            port,
-            "Uvicorn running on",
-            f"ws://127.0.0.1:{port}/ws/boards",
+        server: Running = await start_ours(
+            data, entry=("-m", "bench.sections", "--serve"), env={SNAPSHOTS: str(snapshots)}
         )
         try:
             result = await run(server, setting, rooms)

@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import floor
+
 BENCH = Path(__file__).resolve().parent
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -73,20 +75,16 @@ async def start_process(
     return Running(name, process, port, client_url, log)
 
 
-async def start_ours(data_dir: Path) -> Running:
+async def start_ours(
+    data_dir: Path, entry: tuple[str, ...] = ("-m", "server.cli"), env: dict[str, str] | None = None
+) -> Running:
+    """`netwerkbord serve` on SQLite in `data_dir`; `entry` may put a wrapper in front of
+    the command line (bench.sections does)."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "server.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-    ]
+    command = [sys.executable, *entry, "serve", "--port", str(port), "--data-dir", str(data_dir)]
     return await start_process(
-        "netwerkbord", command, {}, port, "Uvicorn running on", f"ws://127.0.0.1:{port}/ws/boards"
+        "netwerkbord", command, env or {}, port, "Uvicorn running on",
+        f"ws://127.0.0.1:{port}/ws/boards",
     )
 
 
@@ -107,4 +105,4 @@ async def start_floor() -> Running:
     """The reference's job on our stack (bench/floor.py)."""
     port = free_port()
     command = [sys.executable, "-m", "bench.floor", str(port)]
-    return await start_process("floor", command, {}, port, "floor listening", f"ws://127.0.0.1:{port}")
+    return await start_process("floor", command, {}, port, floor.READY, f"ws://127.0.0.1:{port}")
