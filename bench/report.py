@@ -177,13 +177,12 @@ above):
   and left, not while they typed: in the steps' table the collector's share of the typing
   is small. Freezing what the process loads at start (`gc.freeze()`, about 50,000 objects)
   shortened the full passes by less than a tenth (two rounds each) and changed nothing
-  else measurable, so it
-  was not kept.
-- **Sampling profilers mislead here.** py-spy counts a thread that is ready to run but
-  waiting for a core as busy, and on two shared cores that is often: it put a third of
-  the main thread in the socket writes (which wake a Node process that may then take the
-  core) and, with the steps timed, over half of the untimed rest in the clock reads. The
-  steps' table uses each thread's own CPU clock instead.
+  else measurable, so it was not kept.
+- **Sampling profilers mislead here.** py-spy samples wall time: a thread that is ready to
+  run but waiting for a core counts as busy where it stands, and on two shared cores that
+  is often. With the steps timed, it put over half of the untimed rest in the clock reads,
+  where the kernel often hands the core to another process. The steps' table uses each
+  thread's own CPU clock instead.
 
 Tried and not kept:
 
