@@ -31,6 +31,22 @@ def _machine() -> str:
     return f"{cores} cores ({cpu}), {int(memory) // 1024 // 1024} GiB, {platform.platform()}"
 
 
+def _each(result: dict[str, Any], key: str) -> str:
+    decimals = 2 if key == "cpu_seconds" else 1
+    return " / ".join(f"{r[key]:.{decimals}f}" for r in result.get("rounds", [])) or "-"
+
+
+def _rounds(results: dict[str, Any]) -> str:
+    rounds = results.get("rounds", 1)
+    if rounds == 1:
+        return "These are one run's figures."
+    return (
+        f"Each figure is the median of {rounds} rounds, the three servers in turn within each "
+        "round (delivered and expected are summed over the rounds); the CPU and p99 of every "
+        "round are in the table too."
+    )
+
+
 def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "-"
 
@@ -56,6 +72,13 @@ def write(results: dict[str, Any]) -> None:
                 f"| {setting['name']} | {label} | {ours[key]:.1f} | {floor_value} | "
                 f"{ref[key]:.1f} | {_ratio(ours[key], ref[key])} | {floor_ratio} |"
             )
+        by_round = (("cpu_seconds", "server CPU s, round by round"), ("p99_ms", "p99 ms, round by round"))
+        for key, label in by_round:
+            if "rounds" in ours:
+                rows.append(
+                    f"| {setting['name']} | {label} | {_each(ours, key)} | {_each(floor, key)} | "
+                    f"{_each(ref, key)} | | |"
+                )
         delivered = (
             f"{floor['deliveries']}/{floor['expected_deliveries']}, {floor['converged']}"
             if floor
@@ -97,10 +120,10 @@ the cost of what our server does on top.
 
 Settings: {", ".join(f"{s['name']} (a keystroke every {s['interval_ms']} ms per client, {s['duration_ms'] // 1000} s)" for s in results["settings"])}.
 
-These are one run's figures. The tail (p99, max) of the same code moves between runs on a
-machine whose cores the clients share: at 200 boards, from under 100 ms to over a second
-from one run to the next. Compare runs, not single figures, before reading much into a
-difference smaller than about a third. {_machine_speed(results)}
+{_rounds(results)} The tail (p99, max) of the same code moves between runs on a machine whose
+cores the clients share: at 200 boards, from under 100 ms to over a second from one run to
+the next. Compare runs, not single figures, before reading much into a difference smaller
+than about a third. {_machine_speed(results)}
 
 Memory per open board (resident memory with the 200 boards of 10 clients open, less the
 server's memory before any client came, divided by 200; includes the ten connections):
