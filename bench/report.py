@@ -33,11 +33,15 @@ def _machine() -> str:
 
 def _each(result: dict[str, Any], key: str) -> str:
     decimals = 2 if key == "cpu_seconds" else 1
-    return " / ".join(f"{r[key]:.{decimals}f}" for r in result.get("rounds", [])) or "-"
+    return " / ".join(f"{r[key]:.{decimals}f}" for r in result["rounds"])
+
+
+def _delivered(result: dict[str, Any]) -> str:
+    return f"{result['deliveries']}/{result['expected_deliveries']}, {result['converged']}"
 
 
 def _rounds(results: dict[str, Any]) -> str:
-    rounds = results.get("rounds", 1)
+    rounds = results["rounds"]
     if rounds == 1:
         return "These are one run's figures."
     return (
@@ -55,7 +59,7 @@ def write(results: dict[str, Any]) -> None:
     rows = []
     for setting in results["settings"]:
         ours, ref = setting["netwerkbord"], setting["reference"]
-        floor = setting.get("floor", {})
+        floor = setting["floor"]
         for key, label in (
             ("median_ms", "median ms"),
             ("p95_ms", "p95 ms"),
@@ -66,29 +70,19 @@ def write(results: dict[str, Any]) -> None:
             ("cpu_kernel_seconds", "of which kernel s"),
             ("peak_rss_mib", "peak memory MiB"),
         ):
-            floor_value = f"{floor[key]:.1f}" if key in floor else "-"
-            floor_ratio = _ratio(floor[key], ref[key]) if key in floor else "-"
             rows.append(
-                f"| {setting['name']} | {label} | {ours[key]:.1f} | {floor_value} | "
-                f"{ref[key]:.1f} | {_ratio(ours[key], ref[key])} | {floor_ratio} |"
+                f"| {setting['name']} | {label} | {ours[key]:.1f} | {floor[key]:.1f} | "
+                f"{ref[key]:.1f} | {_ratio(ours[key], ref[key])} | {_ratio(floor[key], ref[key])} |"
             )
         by_round = (("cpu_seconds", "server CPU s, round by round"), ("p99_ms", "p99 ms, round by round"))
         for key, label in by_round:
-            if "rounds" in ours:
-                rows.append(
-                    f"| {setting['name']} | {label} | {_each(ours, key)} | {_each(floor, key)} | "
-                    f"{_each(ref, key)} | | |"
-                )
-        delivered = (
-            f"{floor['deliveries']}/{floor['expected_deliveries']}, {floor['converged']}"
-            if floor
-            else "-"
-        )
+            rows.append(
+                f"| {setting['name']} | {label} | {_each(ours, key)} | {_each(floor, key)} | "
+                f"{_each(ref, key)} | | |"
+            )
         rows.append(
-            f"| {setting['name']} | delivered / expected, converged | "
-            f"{ours['deliveries']}/{ours['expected_deliveries']}, {ours['converged']} | "
-            f"{delivered} | "
-            f"{ref['deliveries']}/{ref['expected_deliveries']}, {ref['converged']} | | |"
+            f"| {setting['name']} | delivered / expected, converged | {_delivered(ours)} | "
+            f"{_delivered(floor)} | {_delivered(ref)} | | |"
         )
     history = results["history"]
     phone = results["phone"]
@@ -255,9 +249,7 @@ def _machine_speed(results: dict[str, Any]) -> str:
 def _floor_summary(results: dict[str, Any]) -> str:
     parts, ratios = [], []
     for setting in results["settings"]:
-        ours, floor, ref = setting["netwerkbord"], setting.get("floor"), setting["reference"]
-        if floor is None:
-            return _user_and_kernel(results)
+        ours, floor, ref = setting["netwerkbord"], setting["floor"], setting["reference"]
         ratios.append(floor["cpu_seconds"] / ref["cpu_seconds"])
         parts.append(
             f"{setting['name']}: floor {floor['cpu_seconds']:.2f} s ({floor['cpu_user_seconds']:.2f} s "
@@ -309,20 +301,6 @@ and data still in the caches. The steps the floor does not have (staging, roles,
 second of the two applies, the commits on either thread) come to about {ours_only:.0f} µs of a
 keystroke here; most of the rest of the difference is in the untimed rest (the room's task,
 the hand-off of commits, metrics)."""
-
-
-def _user_and_kernel(results: dict[str, Any]) -> str:
-    parts = []
-    for setting in results["settings"]:
-        ours, ref = setting["netwerkbord"], setting["reference"]
-        if "cpu_user_seconds" not in ours:
-            return ""
-        parts.append(
-            f"{setting['name']}: ours {ours['cpu_user_seconds']:.2f} s user and "
-            f"{ours['cpu_kernel_seconds']:.2f} s kernel, the reference's "
-            f"{ref['cpu_user_seconds']:.2f} s and {ref['cpu_kernel_seconds']:.2f} s"
-        )
-    return "Split by `/proc` in this run: " + "; ".join(parts) + "."
 
 
 def _per_keystroke(results: dict[str, Any]) -> str:
