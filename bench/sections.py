@@ -33,6 +33,7 @@ from bench.scenario import SETTINGS, Setting, prepare_rooms, run
 from bench.servers import Running, start_ours
 from server import cli, policy
 from server.store.sqlite import SQLiteStore
+from server.sync import protocol
 from server.sync.connection import DocumentUpdate
 from server.sync.presence import Presence
 from server.sync.room import Room
@@ -49,22 +50,8 @@ class Steps:
         self.totals: dict[str, list[int]] = {}  # step -> [nanoseconds, calls]
         self._inner = threading.local()
 
-    def wrap(self, owner: Any, name: str, step: str, is_async: bool = False) -> None:
+    def wrap(self, owner: Any, name: str, step: str) -> None:
         original = getattr(owner, name)
-        if is_async:
-
-            @functools.wraps(original)
-            async def timed_async(*args: Any, **kwargs: Any) -> Any:
-                # timed whole, suspensions included: Room.receive suspends only when the
-                # room's inbox is full, and then whatever ran meanwhile counts here too
-                token = self.start()
-                try:
-                    return await original(*args, **kwargs)
-                finally:
-                    self.stop(step, token)
-
-            setattr(owner, name, timed_async)
-            return
 
         @functools.wraps(original)
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -123,7 +110,7 @@ def _thread_seconds() -> dict[str, float]:
 def _serve(argv: list[str]) -> int:
     steps = Steps()
     steps.wrap(WebSocketsSansIOProtocol, "data_received", "reading and parsing frames (uvicorn, websockets)")
-    steps.wrap(Room, "receive", "decoding a message, queueing it for the room", is_async=True)
+    steps.wrap(protocol, "decode", "decoding a message (y-protocols)")
     steps.wrap(Staging, "stage", "staging: the update tried on the staging document, its events read, the schema")
     steps.wrap(Doc, "apply_update", "applying to a document (Yrs), staging or live")
     steps.wrap(policy, "check", "roles (policy.check)")
