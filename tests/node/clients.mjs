@@ -199,6 +199,19 @@ const ops = {
     return client(name).doc.getArray(part).toArray().map((item) => item.get(field).toString())
   },
 
+  // Who typed what, in document order: [[client id, text], ...], neighbours of one client
+  // joined. Equal strings can hide whose letters they are; this shows it.
+  runs ({ name, part, index, field = 'text' }) {
+    const runs = []
+    for (let item = client(name).doc.getArray(part).get(index).get(field)._start; item; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentString)) continue
+      const last = runs[runs.length - 1]
+      if (last && last[0] === item.id.client) last[1] += item.content.str
+      else runs.push([item.id.client, item.content.str])
+    }
+    return runs
+  },
+
   closes ({ name }) { return client(name).closes },
 
   state ({ name }) { return Buffer.from(Y.encodeStateAsUpdate(client(name).doc)).toString('base64') },

@@ -35,11 +35,16 @@ export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
     const before = current.toString()
     const after = textarea.value
     if (before === after) return
-    let prefix = 0
-    while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix]) prefix++
+    // The edit ends at the caret: what follows it is unchanged. Matching from the end no
+    // further than the caret places a typed letter where it was typed, not on an equal letter
+    // next to it (typing " Zin" in front of someone's " Zin" must make the first one ours).
+    const unchangedTail = Math.min(before.length, after.length - textarea.selectionEnd)
     let suffix = 0
-    while (suffix < before.length - prefix && suffix < after.length - prefix &&
+    while (suffix < unchangedTail &&
       before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++
+    let prefix = 0
+    while (prefix < before.length - suffix && prefix < after.length - suffix &&
+      before[prefix] === after[prefix]) prefix++
     current.doc.transact(() => {
       const removed = before.length - prefix - suffix
       if (removed > 0) current.delete(prefix, removed)
