@@ -51,6 +51,10 @@ def _rounds(results: dict[str, Any]) -> str:
     )
 
 
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if isinstance(value, int) or value >= 1000 else f"{value:.1f}"
+
+
 def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "-"
 
@@ -68,11 +72,13 @@ def write(results: dict[str, Any]) -> None:
             ("cpu_seconds", "server CPU s"),
             ("cpu_user_seconds", "of which user s"),
             ("cpu_kernel_seconds", "of which kernel s"),
+            ("write_calls", "write system calls"),
+            ("read_calls", "read system calls"),
             ("peak_rss_mib", "peak memory MiB"),
         ):
             rows.append(
-                f"| {setting['name']} | {label} | {ours[key]:.1f} | {floor[key]:.1f} | "
-                f"{ref[key]:.1f} | {_ratio(ours[key], ref[key])} | {_ratio(floor[key], ref[key])} |"
+                f"| {setting['name']} | {label} | {_figure(ours[key])} | {_figure(floor[key])} | "
+                f"{_figure(ref[key])} | {_ratio(ours[key], ref[key])} | {_ratio(floor[key], ref[key])} |"
             )
         by_round = (("cpu_seconds", "server CPU s, round by round"), ("p99_ms", "p99 ms, round by round"))
         for key, label in by_round:
@@ -113,6 +119,9 @@ the cost of what our server does on top.
 {chr(10).join(rows)}
 
 Settings: {", ".join(f"{s['name']} (a keystroke every {s['interval_ms']} ms per client, {s['duration_ms'] // 1000} s)" for s in results["settings"])}.
+System calls are the server process's, every thread, while the clients type
+(`syscr` and `syscw` in `/proc/<pid>/io`): socket reads and writes, and for Netwerkbord the
+database's reads and writes of its files too.
 
 {_rounds(results)} The tail (p99, max) of the same code moves between runs on a machine whose
 cores the clients share: at 200 boards, from under 100 ms to over a second from one run to
@@ -212,6 +221,15 @@ Tried and not kept:
   turn of the loop, committed on the loop's own connection). Two rounds at 200 boards:
   17.9 and 17.7 s of CPU against 17.6 and 17.7 s with the thread, and a worse median, since
   the loop then waits for every commit. The hand-off to the thread is not where the CPU goes.
+- Running a keystroke that finds its room idle straight in the task of the connection that
+  read it, without the hand-over to the room's worker (an `asyncio.Lock` kept the order with
+  batches the worker takes). Three rounds at 1 board of 50 and two at 200 boards, in turn
+  with the version before: 2.38-2.60 s against 2.33-2.46 s, and 17.87/18.12 s against
+  17.74/18.40 s. No difference the runs can show.
+- Committing every append on the event loop whenever the database thread is idle, not only
+  one that comes 5 ms after the last (`ALONE_SECONDS = 0`). Two rounds at 200 boards:
+  17.98 and 18.35 s of CPU against 17.21 and 17.69 s. At a thousand keystrokes a second a
+  commit on the loop comes cold more often than one on the thread.
 - `executemany` for the rows of one commit (ids read back with `last_insert_rowid()`):
   148-183 µs per five-board commit against 171-183 µs; the time is in SQLite's own work per
   row (the table, its index, the AUTOINCREMENT counter, the foreign key), not in Python.

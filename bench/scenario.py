@@ -98,6 +98,7 @@ async def run(
             raise RuntimeError(f"worker did not get ready: {line[:200]!r}")
     rss_open = server.memory_kib("VmRSS")
     cpu_before = server.cpu_seconds()
+    calls_before = server.system_calls()
     started = time.perf_counter()
     for process in workers:
         assert process.stdin is not None
@@ -111,6 +112,7 @@ async def run(
     elapsed = time.perf_counter() - started
     (user_after, kernel_after), (user_before, kernel_before) = server.cpu_seconds(), cpu_before
     user, kernel = user_after - user_before, kernel_after - kernel_before
+    (reads_after, writes_after), (reads_before, writes_before) = server.system_calls(), calls_before
     latencies = [value for result in results for value in result["latencies"]]
     return {
         "server": server.name,
@@ -128,6 +130,8 @@ async def run(
         "cpu_user_seconds": round(user, 2),
         "cpu_kernel_seconds": round(kernel, 2),
         "wall_seconds": round(elapsed, 1),
+        "read_calls": reads_after - reads_before,
+        "write_calls": writes_after - writes_before,
         "peak_rss_mib": round(server.memory_kib("VmHWM") / 1024, 1),
         "rss_with_rooms_open_mib": round(rss_open / 1024, 1),
     }

@@ -34,6 +34,13 @@ class Running:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
+    def system_calls(self) -> tuple[int, int]:
+        """Read and write system calls the server has made so far (sockets included)."""
+        counts = dict(
+            line.split(": ") for line in Path(f"/proc/{self.process.pid}/io").read_text().splitlines()
+        )
+        return int(counts["syscr"]), int(counts["syscw"])
+
     def memory_kib(self, field: str = "VmHWM") -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
