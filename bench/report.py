@@ -198,6 +198,13 @@ above):
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
   holding 2,000 clients, and every write wakes one of them.
+- **The median at 200 boards.** Ours is tens of milliseconds where the floor's and the
+  reference's are a few: the same CPU per keystroke that the table shows as 1.3-1.5 times
+  the reference's. A thousand keystrokes a second at about 600 µs each keep the main thread
+  busy well over half the time, and it shares two cores with the clients' four Node
+  processes, so keystrokes wait for one another. The floor, at about 400 µs, does not get
+  there. Less CPU per keystroke is the way to a lower median here, as it is to the CPU
+  target.
 - **Garbage collection.** A full collection with 2,000 connections open (about 360,000
   tracked objects) pauses the process for 100-300 ms. They came while clients connected
   and left, not while they typed: in the steps' table the collector's share of the typing
