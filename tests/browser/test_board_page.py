@@ -121,6 +121,27 @@ async def test_letters_typed_next_to_the_same_letters_stay_the_typists(
     ]
 
 
+async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
+    screens: Screens, browser: NodeClients
+) -> None:
+    # Taking her card out of the page to put the new one after it, even for an instant,
+    # would close a phone's keyboard and drop a word being composed.
+    await add_card(browser, "a", WORRIES, "Sanne typt hier")
+    card = f"{WORRIES} li:first-child textarea"
+    await browser.call("wait_text", name="b", selector=card, text="Sanne typt hier")
+    await browser.call("watch_blur", name="a", selector=card)
+    await add_card(browser, "b", WORRIES, "Piet voegt toe")
+    await browser.call(
+        "wait_text", name="a", selector=f"{WORRIES} li:last-child textarea", text="Piet voegt toe"
+    )
+    await browser.call("keyboard", name="a", text=" en verder")
+    assert await browser.call("blurs", name="a") == 0
+    assert await browser.call("values", name="a", selector=f"{WORRIES} textarea") == [
+        "Sanne typt hier en verder",
+        "Piet voegt toe",
+    ]
+
+
 async def test_a_card_moved_while_someone_types_in_it_keeps_both_edits(
     screens: Screens, browser: NodeClients
 ) -> None:

@@ -74,6 +74,16 @@ const ops = {
   async url ({ name }) { return page(name).url() },
   async dialogs ({ name }) { return page(name).dialogs },
   async errors ({ name }) { return page(name).errors },
+  // Counts from now on every time the element at `selector` loses the focus.
+  async watch_blur ({ name, selector }) {
+    await page(name).locator(selector).evaluate((el) => {
+      window.blurs = 0
+      el.addEventListener('blur', () => { window.blurs += 1 })
+    })
+    return null
+  },
+  async blurs ({ name }) { return page(name).evaluate(() => window.blurs) },
+  async focused_value ({ name }) { return page(name).evaluate(() => document.activeElement.value ?? null) },
   async storage ({ name }) {
     return page(name).evaluate(async () => ({
       local: localStorage.length,

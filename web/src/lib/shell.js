@@ -90,14 +90,17 @@ export function reconcile (container, items, key, make, update) {
     if (node.cleanup) node.cleanup()
     node.remove()
   }
-  const same = wanted.length === container.children.length && wanted.every((node, i) => container.children[i] === node)
-  if (!same) {
-    const focused = document.activeElement
-    const caret = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : null
-    container.replaceChildren(...wanted)
-    if (focused && container.contains(focused) && document.activeElement !== focused) {
-      focused.focus()
-      if (caret) focused.setSelectionRange(...caret)
-    }
+  // Only what is out of place moves: an element taken out of the page, even for an
+  // instant, loses the focus, and with it a phone's keyboard and a word being composed.
+  // Someone adding a card must not do that to the person typing in the card above it.
+  const focused = document.activeElement
+  const caret = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : null
+  wanted.forEach((node, i) => {
+    const here = container.children[i]
+    if (here !== node) container.insertBefore(node, here || null)
+  })
+  if (focused && container.contains(focused) && document.activeElement !== focused) {
+    focused.focus()
+    if (caret) focused.setSelectionRange(...caret)
   }
 }
