@@ -18,6 +18,7 @@ EMAIL = "sanne@jeugdzorg.example"
 WORRIES = ".column-worries .kind-harm"
 STRENGTHS = ".column-working_well .kind-strength"
 GOALS = ".column-next_steps .kind-goal"
+FIRST_WORRY = f"{WORRIES} li:first-child textarea"
 
 
 @dataclass
@@ -36,6 +37,12 @@ async def screens(server: ServerProcess, admin: Admin, browser: NodeClients) -> 
     for name in ("a", "b"):
         await sign_in_and_open(browser, server, name, EMAIL, board)
     return Screens(board, case, sanne.cookie_header)
+
+
+async def first_worry_on_both_screens(browser: NodeClients, text: str) -> None:
+    """The laptop (a) writes the first worry and it is on the colleague's screen (b) too."""
+    await add_card(browser, "a", WORRIES, text)
+    await browser.call("wait_text", name="b", selector=FIRST_WORRY, text=text)
 
 
 async def test_what_one_adds_everywhere_appears_on_the_other_screen(
@@ -78,20 +85,18 @@ async def test_what_one_adds_everywhere_appears_on_the_other_screen(
 async def test_two_people_typing_in_one_card_both_keep_their_words(
     screens: Screens, browser: NodeClients
 ) -> None:
-    await add_card(browser, "a", WORRIES, "Begin.")
-    card = f"{WORRIES} li:first-child textarea"
-    await browser.call("wait_text", name="b", selector=card, text="Begin.")
-    await browser.call("focus_end", name="a", selector=card)
-    await browser.call("focus_end", name="b", selector=card)
+    await first_worry_on_both_screens(browser, "Begin.")
+    await browser.call("focus_end", name="a", selector=FIRST_WORRY)
+    await browser.call("focus_end", name="b", selector=FIRST_WORRY)
     await asyncio.gather(
         browser.call("keyboard", name="a", text=" Zin van Sanne.", delay=40),
         browser.call("keyboard", name="b", text=" Zin van Piet.", delay=40),
     )
     for name in ("a", "b"):
-        await browser.call("wait_text", name=name, selector=card, text="Sanne.")
-        await browser.call("wait_text", name=name, selector=card, text="Piet.")
-    a = await browser.call("values", name="a", selector=card)
-    b = await browser.call("values", name="b", selector=card)
+        await browser.call("wait_text", name=name, selector=FIRST_WORRY, text="Sanne.")
+        await browser.call("wait_text", name=name, selector=FIRST_WORRY, text="Piet.")
+    a = await browser.call("values", name="a", selector=FIRST_WORRY)
+    b = await browser.call("values", name="b", selector=FIRST_WORRY)
     assert a == b
     assert a[0] in ("Begin. Zin van Sanne. Zin van Piet.", "Begin. Zin van Piet. Zin van Sanne.")
 
@@ -104,12 +109,11 @@ async def test_letters_typed_next_to_the_same_letters_stay_the_typists(
     # her first space been put after his (an equal letter), their next concurrent letters
     # would land inside each other's words.
     await add_card(browser, "a", WORRIES, "Begin.")
-    card = f"{WORRIES} li:first-child textarea"
     await nodes.connect("piet", server.ws_url, screens.board, None, cookie=screens.cookie)
     await nodes.call("wait_text", name="piet", part="worries", index=0, includes="Begin.")
-    await browser.call("focus_end", name="a", selector=card)
+    await browser.call("focus_end", name="a", selector=FIRST_WORRY)
     await nodes.call("type", name="piet", part="worries", index=0, text=" Zin")
-    await browser.call("wait_text", name="a", selector=card, text="Begin. Zin")
+    await browser.call("wait_text", name="a", selector=FIRST_WORRY, text="Begin. Zin")
     await browser.call("keyboard", name="a", text=" Zin")
     await nodes.call("wait_text", name="piet", part="worries", index=0, includes=" Zin Zin")
 
@@ -124,12 +128,10 @@ async def test_letters_typed_next_to_the_same_letters_stay_the_typists(
 async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
     screens: Screens, browser: NodeClients
 ) -> None:
-    # Taking her card out of the page to put the new one after it, even for an instant,
+    # Taking her FIRST_WORRY out of the page to put the new one after it, even for an instant,
     # would close a phone's keyboard and drop a word being composed.
-    await add_card(browser, "a", WORRIES, "Sanne typt hier")
-    card = f"{WORRIES} li:first-child textarea"
-    await browser.call("wait_text", name="b", selector=card, text="Sanne typt hier")
-    await browser.call("watch_blur", name="a", selector=card)
+    await first_worry_on_both_screens(browser, "Sanne typt hier")
+    await browser.call("watch_blur", name="a", selector=FIRST_WORRY)
     await add_card(browser, "b", WORRIES, "Piet voegt toe")
     await browser.call(
         "wait_text", name="a", selector=f"{WORRIES} li:last-child textarea", text="Piet voegt toe"
@@ -145,14 +147,12 @@ async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
 async def test_a_card_moved_while_someone_types_in_it_keeps_both_edits(
     screens: Screens, browser: NodeClients
 ) -> None:
-    await add_card(browser, "a", WORRIES, "Kaart om te verplaatsen")
-    card = f"{WORRIES} li:first-child textarea"
-    await browser.call("wait_text", name="b", selector=card, text="verplaatsen")
-    await browser.call("focus_end", name="b", selector=card)
+    await first_worry_on_both_screens(browser, "Kaart om te verplaatsen")
+    await browser.call("focus_end", name="b", selector=FIRST_WORRY)
     typing = asyncio.create_task(
         browser.call("keyboard", name="b", text=" en wat Piet erbij typt", delay=60)
     )
-    await browser.call("wait_text", name="a", selector=card, text=" en w")
+    await browser.call("wait_text", name="a", selector=FIRST_WORRY, text=" en w")
     await browser.call(
         "select",
         name="a",

@@ -83,7 +83,6 @@ const ops = {
     return null
   },
   async blurs ({ name }) { return page(name).evaluate(() => window.blurs) },
-  async focused_value ({ name }) { return page(name).evaluate(() => document.activeElement.value ?? null) },
   async storage ({ name }) {
     return page(name).evaluate(async () => ({
       local: localStorage.length,
