@@ -144,6 +144,33 @@ async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
     ]
 
 
+async def test_a_word_being_composed_survives_someone_else_typing_in_the_card(
+    screens: Screens, browser: NodeClients
+) -> None:
+    # A phone keyboard composes each word. Setting the textarea's value mid-word ends the
+    # composition and the keyboard types the word again ("ZinZinnen"): Piet's words wait
+    # on Sanne's screen until her word is done.
+    await first_worry_on_both_screens(browser, "Begin.")
+    await browser.call("focus_end", name="a", selector=FIRST_WORRY)
+    await browser.call("keyboard", name="a", text=" ")
+    for word in ("Z", "Zi", "Zin"):
+        await browser.call("compose", name="a", text=word)
+    await browser.call("focus_end", name="b", selector=FIRST_WORRY)
+    await browser.call("keyboard", name="b", text=" Piet")
+    # The server passes on Piet's changes in order: once his next card is on Sanne's screen,
+    # his words have reached her page.
+    await add_card(browser, "b", STRENGTHS, "Klaar")
+    await browser.call("wait_text", name="a", selector=f"{STRENGTHS} textarea", text="Klaar")
+    assert await browser.call("values", name="a", selector=FIRST_WORRY) == ["Begin. Zin"]
+
+    await browser.call("compose", name="a", text="Zinn")
+    await browser.call("commit", name="a", text="Zinnen")
+    for name in ("a", "b"):
+        await browser.call(
+            "wait_values", name=name, selector=FIRST_WORRY, want=["Begin. Zinnen Piet"]
+        )
+
+
 async def test_a_card_moved_while_someone_types_in_it_keeps_both_edits(
     screens: Screens, browser: NodeClients
 ) -> None:

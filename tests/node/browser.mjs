@@ -83,6 +83,19 @@ const ops = {
     return null
   },
   async blurs ({ name }) { return page(name).evaluate(() => window.blurs) },
+  // A phone keyboard's way of typing: the word so far shown as a composition, then committed.
+  async compose ({ name, text }) {
+    const cdp = await page(name).context().newCDPSession(page(name))
+    await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length })
+    await cdp.detach()
+    return null
+  },
+  async commit ({ name, text }) {
+    const cdp = await page(name).context().newCDPSession(page(name))
+    await cdp.send('Input.insertText', { text })
+    await cdp.detach()
+    return null
+  },
   async storage ({ name }) {
     return page(name).evaluate(async () => ({
       local: localStorage.length,

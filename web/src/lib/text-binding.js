@@ -1,61 +1,91 @@
 // A <textarea> bound to a Y.Text: local typing becomes the smallest insert and delete,
 // remote edits move the caret the way the text moved, so two people in one card both keep
 // their words.
+//
+// While a word is being composed (a phone keyboard composes every word; accents and other
+// scripts do too) the textarea is left alone: setting its value would end the composition,
+// and the keyboard would then type the word again after what it had already put there.
+// Remote edits wait until the word is done, the word then goes out as one edit, placed
+// where it was typed in the text as it has become.
 
 export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
   let current = ytext
   textarea.value = current.toString()
+  let shown = textarea.value // the text the textarea was last in step with
+  let composing = false
+  let waiting = [] // remote edits (Yjs deltas) that came during a composition, in order
   const origin = { binding: true }
 
-  const fromRemote = (event, transaction) => {
-    if (transaction.origin === origin) return
-    const { selectionStart, selectionEnd } = textarea
+  const show = (caretFrom) => {
     const focused = document.activeElement === textarea
-    let position = 0
-    let start = selectionStart
-    let end = selectionEnd
-    for (const step of event.delta) {
-      if (step.retain) position += step.retain
-      else if (step.insert) {
-        const length = step.insert.length
-        if (position < start) start += length
-        if (position < end) end += length
-        position += length
-      } else if (step.delete) {
-        if (position < start) start -= Math.min(step.delete, start - position)
-        if (position < end) end -= Math.min(step.delete, end - position)
-      }
-    }
-    textarea.value = current.toString()
+    const [start, end] = caretFrom(textarea.selectionStart, textarea.selectionEnd)
+    textarea.value = shown = current.toString()
     if (focused) textarea.setSelectionRange(start, end)
     grow(textarea)
   }
 
+  const fromRemote = (event, transaction) => {
+    if (transaction.origin === origin) return
+    if (composing) {
+      waiting.push(event.delta)
+      return
+    }
+    show((start, end) => [moveThrough(event.delta, start), moveThrough(event.delta, end)])
+  }
+
   const fromLocal = () => {
-    const before = current.toString()
+    if (composing) return
+    const before = shown
     const after = textarea.value
-    if (before === after) return
-    // The edit ends at the caret: what follows it is unchanged. Matching from the end no
-    // further than the caret places a typed letter where it was typed, not on an equal letter
-    // next to it (typing " Zin" in front of someone's " Zin" must make the first one ours).
-    const unchangedTail = Math.min(before.length, after.length - textarea.selectionEnd)
-    let suffix = 0
-    while (suffix < unchangedTail &&
-      before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++
-    let prefix = 0
-    while (prefix < before.length - suffix && prefix < after.length - suffix &&
-      before[prefix] === after[prefix]) prefix++
-    current.doc.transact(() => {
-      const removed = before.length - prefix - suffix
-      if (removed > 0) current.delete(prefix, removed)
+    const missed = waiting
+    waiting = []
+    if (before !== after) {
+      // The edit ends at the caret: what follows it is unchanged. Matching from the end no
+      // further than the caret places a typed letter where it was typed, not on an equal
+      // letter next to it (typing " Zin" in front of someone's " Zin" makes the first one
+      // ours).
+      const caret = textarea.selectionEnd
+      const unchangedTail = Math.min(before.length, after.length - caret)
+      let suffix = 0
+      while (suffix < unchangedTail &&
+        before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++
+      let prefix = 0
+      while (prefix < before.length - suffix && prefix < after.length - suffix &&
+        before[prefix] === after[prefix]) prefix++
       const inserted = after.slice(prefix, after.length - suffix)
-      if (inserted) current.insert(prefix, inserted)
-    }, origin)
-    grow(textarea)
+      const replacedEnd = before.length - suffix // where what the edit replaced ends, in `before`
+      const start = moveThroughAll(missed, prefix)
+      const removed = Math.max(0, moveThroughAll(missed, replacedEnd) - start)
+      current.doc.transact(() => {
+        if (removed > 0) current.delete(start, removed)
+        if (inserted) current.insert(start, inserted)
+      }, origin)
+      if (missed.length) {
+        // A place in what the textarea shows, in the text as it has now become.
+        const place = (at) => {
+          if (at < prefix) return moveThroughAll(missed, at)
+          if (at <= prefix + inserted.length) return start + at - prefix
+          const inBefore = replacedEnd + at - (prefix + inserted.length)
+          return moveThroughAll(missed, inBefore) + inserted.length - removed
+        }
+        show((caretStart, caretEnd) => [place(caretStart), place(caretEnd)])
+      } else {
+        shown = after
+        grow(textarea)
+      }
+    } else if (missed.length) {
+      show((start, end) => [moveThroughAll(missed, start), moveThroughAll(missed, end)])
+    }
   }
 
   current.observe(fromRemote)
-  textarea.addEventListener('input', fromLocal)
+  const wordDone = () => { composing = false; fromLocal() }
+  textarea.addEventListener('compositionstart', () => { composing = true })
+  textarea.addEventListener('compositionend', wordDone)
+  // Should a keyboard never say the word is done, typing outside a composition or leaving
+  // the card does: nothing stays unsent.
+  textarea.addEventListener('input', (event) => { if (!event.isComposing) composing = false; fromLocal() })
+  textarea.addEventListener('blur', wordDone)
   if (onFocus) textarea.addEventListener('focus', onFocus)
   if (onBlur) textarea.addEventListener('blur', onBlur)
   requestAnimationFrame(() => grow(textarea))
@@ -68,10 +98,33 @@ export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
       current.unobserve(fromRemote)
       current = next
       current.observe(fromRemote)
+      shown = current.toString()
+      waiting = []
       fromLocal()
     },
     destroy () { current.unobserve(fromRemote) }
   }
+}
+
+// Where a place in a text is after a remote edit (a Yjs delta): pushed along by what was
+// inserted before it, pulled back by what was deleted before it.
+function moveThrough (delta, index) {
+  let position = 0
+  for (const step of delta) {
+    if (step.retain) position += step.retain
+    else if (step.insert) {
+      const length = step.insert.length
+      if (position < index) index += length
+      position += length
+    } else if (step.delete && position < index) {
+      index -= Math.min(step.delete, index - position)
+    }
+  }
+  return index
+}
+
+function moveThroughAll (deltas, index) {
+  return deltas.reduce((at, delta) => moveThrough(delta, at), index)
 }
 
 export function grow (textarea) {
