@@ -6,6 +6,12 @@ from tests.support.node import NodeClients
 from tests.support.server import ServerProcess
 from tests.support.web import PASSWORD
 
+EMAIL = "sanne@jeugdzorg.example"
+WORRIES = ".column-worries .kind-harm"
+STRENGTHS = ".column-working_well .kind-strength"
+GOALS = ".column-next_steps .kind-goal"
+FIRST_WORRY = f"{WORRIES} li:first-child textarea"
+
 
 async def sign_in_and_open(
     browser: NodeClients,
@@ -34,3 +40,9 @@ async def add_card(browser: NodeClients, name: str, section: str, text: str) -> 
     await browser.call("click", name=name, selector=f"{section} .add")
     await browser.call("wait", name=name, selector=f"{section} li:last-child textarea:focus")
     await browser.call("keyboard", name=name, text=text)
+
+
+async def first_worry_on_both_screens(browser: NodeClients, text: str) -> None:
+    """The laptop (a) writes the first worry and it is on the colleague's screen (b) too."""
+    await add_card(browser, "a", WORRIES, text)
+    await browser.call("wait_text", name="b", selector=FIRST_WORRY, text=text)

@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-
-import pytest
 
 from server.access.roles import Role
 from shared_schema import board_schema
-from tests.browser.helpers import add_card, sign_in_and_open
+from tests.browser.conftest import Screens
+from tests.browser.helpers import (
+    FIRST_WORRY,
+    GOALS,
+    STRENGTHS,
+    WORRIES,
+    add_card,
+    first_worry_on_both_screens,
+)
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
-from tests.support.web import sign_in
-
-EMAIL = "sanne@jeugdzorg.example"
-WORRIES = ".column-worries .kind-harm"
-STRENGTHS = ".column-working_well .kind-strength"
-GOALS = ".column-next_steps .kind-goal"
-FIRST_WORRY = f"{WORRIES} li:first-child textarea"
-
-
-@dataclass
-class Screens:
-    board: str
-    case: str
-    cookie: str
-
-
-@pytest.fixture
-async def screens(server: ServerProcess, admin: Admin, browser: NodeClients) -> Screens:
-    """One board, open on the laptop (a) and on a colleague's screen (b)."""
-    sanne = await sign_in(server, admin, EMAIL, "Sanne de Boer")
-    case = await sanne.new_case("Familie Jansen")
-    board = await sanne.new_meeting(case)
-    for name in ("a", "b"):
-        await sign_in_and_open(browser, server, name, EMAIL, board)
-    return Screens(board, case, sanne.cookie_header)
-
-
-async def first_worry_on_both_screens(browser: NodeClients, text: str) -> None:
-    """The laptop (a) writes the first worry and it is on the colleague's screen (b) too."""
-    await add_card(browser, "a", WORRIES, text)
-    await browser.call("wait_text", name="b", selector=FIRST_WORRY, text=text)
 
 
 async def test_what_one_adds_everywhere_appears_on_the_other_screen(

@@ -38,6 +38,7 @@ const ops = {
     await page(name).locator(selector).pressSequentially(text, { delay })
     return null
   },
+  async press_key ({ name, key }) { await page(name).keyboard.press(key); return null },
   async press ({ name, selector, key }) { await page(name).press(selector, key); return null },
   // Types into whatever has the focus, as a person at a keyboard does.
   async keyboard ({ name, text, delay = 0 }) { await page(name).keyboard.type(text, { delay }); return null },
