@@ -118,6 +118,20 @@ async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
     ]
 
 
+async def test_ticking_a_box_while_someone_adds_a_network_member_breaks_nothing(
+    screens: Screens, browser: NodeClients
+) -> None:
+    safety_box = ".network-section li:first-child input[type=checkbox]"
+    await browser.call("click", name="a", selector=".network-section .add")
+    await browser.call("wait", name="b", selector=safety_box)
+    await browser.call("click", name="b", selector=safety_box)
+    await browser.call("watch_blur", name="b", selector=safety_box)
+    await browser.call("click", name="a", selector=".network-section .add")
+    await browser.call("wait", name="b", selector=".network-section li:nth-child(2)")
+    assert await browser.call("errors", name="b") == []
+    assert await browser.call("blurs", name="b") == 0
+
+
 async def test_a_word_being_composed_survives_someone_else_typing_in_the_card(
     screens: Screens, browser: NodeClients
 ) -> None:

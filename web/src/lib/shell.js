@@ -94,7 +94,8 @@ export function reconcile (container, items, key, make, update) {
   // instant, loses the focus, and with it a phone's keyboard and a word being composed.
   // Someone adding a card must not do that to the person typing in the card above it.
   const focused = document.activeElement
-  const caret = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : null
+  // (a checkbox has a selectionStart too, always null, and throws if one is set)
+  const caret = typeof focused?.selectionStart === 'number' ? [focused.selectionStart, focused.selectionEnd] : null
   wanted.forEach((node, i) => {
     const here = container.children[i]
     if (here !== node) container.insertBefore(node, here || null)
