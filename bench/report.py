@@ -243,10 +243,12 @@ Tried and not kept:
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
-today); judge a keystroke without a second document (the staging document and the live
-apply are about a quarter of the main thread at 200 boards, see the steps above), which
-needs a way to take back what a refused update did; keep the objects of long-lived
-connections out of the garbage collector's full passes.
+today); judge a keystroke on the live document itself (one apply instead of two: about a
+twentieth of the main thread at 200 boards, see the steps above, and much of the memory of
+an open board), which needs a way to take back a refused update, or one that builds on
+missing history as after a reconnect, without rebuilding the board from the store while
+every room waits; keep the objects of long-lived connections out of the garbage
+collector's full passes.
 
 Durability is not traded for speed: every update is committed before it is broadcast, in
 every setting above.
