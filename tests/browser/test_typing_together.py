@@ -51,7 +51,7 @@ async def test_two_people_typing_anywhere_in_one_card_lose_and_double_nothing(
         type_words(browser, "a", sanne, rng),
         type_words(browser, "b", piet, random.Random(seed + 100)),
     )
-    # Both screens compose their last word only until it is committed; then they send it.
+    # A third client: what the server holds once both have sent everything.
     await nodes.connect("observer", server.ws_url, screens.board, None, cookie=screens.cookie)
     want = Counter("X" + "".join(sanne + piet))
     await nodes.call(

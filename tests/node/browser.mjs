@@ -19,6 +19,13 @@ function page (name) {
   return found
 }
 
+// The page's DevTools session, for input Playwright has no call for (a keyboard's composition).
+async function devtools (name) {
+  const p = page(name)
+  p.devtools ??= await p.context().newCDPSession(p)
+  return p.devtools
+}
+
 const ops = {
   async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL' }) {
     const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale })
@@ -86,15 +93,11 @@ const ops = {
   async blurs ({ name }) { return page(name).evaluate(() => window.blurs) },
   // A phone keyboard's way of typing: the word so far shown as a composition, then committed.
   async compose ({ name, text }) {
-    const cdp = await page(name).context().newCDPSession(page(name))
-    await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length })
-    await cdp.detach()
+    await (await devtools(name)).send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length })
     return null
   },
   async commit ({ name, text }) {
-    const cdp = await page(name).context().newCDPSession(page(name))
-    await cdp.send('Input.insertText', { text })
-    await cdp.detach()
+    await (await devtools(name)).send('Input.insertText', { text })
     return null
   },
   async storage ({ name }) {

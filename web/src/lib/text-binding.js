@@ -26,14 +26,13 @@ export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
 
   const fromRemote = (event, transaction) => {
     if (transaction.origin === origin) return
-    if (composing) {
-      waiting.push(event.delta)
-      return
-    }
-    show((start, end) => [moveThrough(event.delta, start), moveThrough(event.delta, end)])
+    waiting.push(event.delta)
+    inStep()
   }
 
-  const fromLocal = () => {
+  // The person's edit to the text, others' edits to the textarea: unless a word is being
+  // composed, when both wait.
+  const inStep = () => {
     if (composing) return
     const before = shown
     const after = textarea.value
@@ -79,12 +78,12 @@ export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
   }
 
   current.observe(fromRemote)
-  const wordDone = () => { composing = false; fromLocal() }
+  const wordDone = () => { composing = false; inStep() }
   textarea.addEventListener('compositionstart', () => { composing = true })
   textarea.addEventListener('compositionend', wordDone)
   // Should a keyboard never say the word is done, typing outside a composition or leaving
   // the card does: nothing stays unsent.
-  textarea.addEventListener('input', (event) => { if (!event.isComposing) composing = false; fromLocal() })
+  textarea.addEventListener('input', (event) => { if (!event.isComposing) composing = false; inStep() })
   textarea.addEventListener('blur', wordDone)
   if (onFocus) textarea.addEventListener('focus', onFocus)
   if (onBlur) textarea.addEventListener('blur', onBlur)
@@ -100,7 +99,7 @@ export function bindText (textarea, ytext, { onFocus, onBlur } = {}) {
       current.observe(fromRemote)
       shown = current.toString()
       waiting = []
-      fromLocal()
+      inStep()
     },
     destroy () { current.unobserve(fromRemote) }
   }
