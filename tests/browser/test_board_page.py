@@ -102,7 +102,7 @@ async def test_letters_typed_next_to_the_same_letters_stay_the_typists(
 async def test_a_card_added_by_someone_else_leaves_the_typist_in_her_card(
     screens: Screens, browser: NodeClients
 ) -> None:
-    # Taking her FIRST_WORRY out of the page to put the new one after it, even for an instant,
+    # Taking her card out of the page to put the new one after it, even for an instant,
     # would close a phone's keyboard and drop a word being composed.
     await first_worry_on_both_screens(browser, "Sanne typt hier")
     await browser.call("watch_blur", name="a", selector=FIRST_WORRY)
