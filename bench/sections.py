@@ -32,7 +32,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from bench.scenario import SETTINGS, Setting, prepare_rooms, run
 from bench.servers import Running, start_ours
 from server import cli, policy
-from server.store.sqlite import SQLiteStore
+from server.store.journal import UpdateJournal
 from server.sync import protocol
 from server.sync.connection import DocumentUpdate
 from server.sync.presence import Presence
@@ -114,7 +114,7 @@ def _serve(argv: list[str]) -> int:
     steps.wrap(Staging, "stage", "staging: the update tried on the staging document, its events read, the schema")
     steps.wrap(Doc, "apply_update", "applying to a document (Yrs), staging or live")
     steps.wrap(policy, "check", "roles (policy.check)")
-    steps.wrap(SQLiteStore, "_append_inline", "committing on the event loop (SQLite)")
+    steps.wrap(UpdateJournal, "write", "writing to the update journal")
     steps.wrap(DocumentUpdate, "of", "encoding and framing the update once")
     steps.wrap(Room, "_broadcast", "writing to the other clients' sockets")
     steps.wrap(Presence, "apply", "awareness")
@@ -183,11 +183,11 @@ def per_keystroke_table(sections: dict[str, Any]) -> str:
     rows = [row(step, value["seconds"]) for step, value in sections["steps"].items()]
     rest = (
         "the rest of the main thread: the event loop and its waits for events, ASGI, the "
-        "room's and the commits' tasks, handing commits to the database thread and back, "
+        "room's task, handing the journal's records to the database thread, "
         "metrics, the clock's own cost"
     )
     rows.append(row(rest, sections["rest_of_main_thread_seconds"]))
-    rows.append(row("the database thread (group commits)", sections["other_threads_seconds"]))
+    rows.append(row("the database thread (folding the journal)", sections["other_threads_seconds"]))
     return "\n".join(["| step | CPU | per keystroke |", "|---|---|---|", *rows])
 
 

@@ -43,7 +43,7 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    store = store_for(settings)
+    store = store_for(settings, serving=True)
     fanout = fanout_for(settings.redis_url)
     metrics = Metrics()
     audit = Audit(store)

@@ -80,8 +80,8 @@ class Store(Database, Protocol):
         self, participant_id: str, board_id: str, role: str, name: str, expires_at: datetime
     ) -> None: ...
 
-    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        """Make `entries` durable, in order, before returning their log ids."""
+    async def append(self, entries: Sequence[LogEntry]) -> None:
+        """Make `entries` durable, in order, before returning."""
         ...
 
     async def load(self, board_id: str) -> BoardState: ...

@@ -8,19 +8,19 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from server.store.base import LogEntry
 
-Write = Callable[[Sequence[LogEntry]], Awaitable[list[int]]]
+Write = Callable[[Sequence[LogEntry]], Awaitable[None]]
 
 
 class GroupCommit:
     def __init__(self, write: Write, name: str) -> None:
         self._write = write
         self._name = name
-        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[list[int]]]] = []
+        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        """The log ids of `entries`, once the transaction holding them has committed."""
-        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+    async def append(self, entries: Sequence[LogEntry]) -> None:
+        """Returns once the transaction holding `entries` has committed."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((entries, future))
         if self._flusher is None:
             self._flusher = asyncio.create_task(self._flush(), name=self._name)
@@ -41,16 +41,14 @@ class GroupCommit:
                 batch, self._pending = self._pending, []
                 rows = [entry for entries, _ in batch for entry in entries]
                 try:
-                    ids = await self._write(rows)
+                    await self._write(rows)
                 except Exception as error:
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(error)
                     continue
-                start = 0
-                for entries, future in batch:
+                for _, future in batch:
                     if not future.done():
-                        future.set_result(ids[start : start + len(entries)])
-                    start += len(entries)
+                        future.set_result(None)
         finally:
             self._flusher = None

@@ -120,27 +120,17 @@ class PostgresStore:
 
     # the update log
 
-    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        return await self._commits.append(entries)
+    async def append(self, entries: Sequence[LogEntry]) -> None:
+        await self._commits.append(entries)
 
-    async def _insert(self, rows: Sequence[LogEntry]) -> list[int]:
+    async def _insert(self, rows: Sequence[LogEntry]) -> None:
         created = _now()
         async with self._pool.connection() as connection, connection.transaction():
-            cursor = connection.cursor()
-            await cursor.executemany(
+            await connection.cursor().executemany(
                 "INSERT INTO board_updates (board_id, data, author, created_at) "
-                "VALUES (%s, %s, %s, %s) RETURNING id",
+                "VALUES (%s, %s, %s, %s)",
                 [(row.board_id, row.data, row.author, created) for row in rows],
-                returning=True,
             )
-            ids = []
-            while True:
-                found = await cursor.fetchone()
-                if found is not None:
-                    ids.append(int(found[0]))
-                if not cursor.nextset():
-                    break
-            return ids
 
     async def load(self, board_id: str) -> BoardState:
         async with self._pool.connection() as connection, _repeatable_read(connection):

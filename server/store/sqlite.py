@@ -1,12 +1,13 @@
-"""The embedded store: one SQLite file, one thread for its work, appends committed in line
-when that costs less than the hand-off, group commit when it does not."""
+"""The embedded store: one SQLite file and one thread for its work; the server's appends go
+to the update journal first and reach the file in batches."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sqlite3
-import time
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import TypeVar
 from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
 from server.store.group_commit import GroupCommit
+from server.store.journal import JournalLocked, Position, Record, UpdateJournal
 from server.store.migrate import migrate_sqlite
 
 T = TypeVar("T")
@@ -26,45 +28,52 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _last_id(cursor: sqlite3.Cursor) -> int:
-    if cursor.lastrowid is None:
-        raise RuntimeError("an insert without a row id")
-    return cursor.lastrowid
+def _nothing() -> None:
+    """A job for the store's thread that only folds the journal in."""
 
 
-# The loop's connection leaves checkpoints (they fsync) to the store's thread, one after this
-# many of its commits: about as often as SQLite's own 1000-page default would.
-CHECKPOINT_EVERY = 256
-# An append that comes this long after the previous one is alone: committed in line. Closer
-# together they go to the thread, where they share commits and leave the loop to the sockets.
-ALONE_SECONDS = 0.005
+_INSERT_UPDATE = (
+    "INSERT INTO board_updates (board_id, data, author, created_at) VALUES (?, ?, ?, ?)"
+)
+
+
+# Journal records are folded into the database at most this long after they are written,
+# or as soon as this many wait; and always before anything else the store's thread does.
+FOLD_SECONDS = 0.5
+FOLD_ROWS = 2000
+# How long a starting server waits for the journal's lock (a command folding what a crash
+# left, say) before it runs without a journal.
+LOCK_WAIT_SECONDS = 10.0
 
 
 class SQLiteStore:
-    """Every call runs on one thread that owns the main connection; appends share commits
-    (server/store/group_commit.py).
+    """Every call runs on one thread that owns the connection.
 
-    With `synchronous=NORMAL` a commit makes no system call that waits for the disk. An
-    append that comes alone (nothing queued, none in the last 5 ms) is then committed on the
-    event loop's own connection: handing a lone keystroke to the thread and back costs more
-    CPU than the commit (docs/performance.md). If the database is busy (a compaction,
-    another process), it goes the thread's way like the rest.
+    With `journal` (the server, with `synchronous=NORMAL`), an append is written to the
+    update journal on the event loop and returns; the thread folds the journal into the
+    database in batches, before every other job it runs, so every read sees every append
+    (server/store/journal.py). Without it, appends share commits on the thread
+    (server/store/group_commit.py).
     """
 
-    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL", journal: bool = False) -> None:
         self.path = path
         self._synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._connection: sqlite3.Connection | None = None
-        self._inline: sqlite3.Connection | None = None
         self._commits = GroupCommit(self._append_in_thread, "sqlite-group-commit")
-        self._commits_since_checkpoint = 0
-        self._checkpoint: asyncio.Future[None] | None = None
-        self._last_append = 0.0
-        self.inline_commits = 0  # appends committed on the event loop; the rest went to the thread
+        self._journal: UpdateJournal | None = None
+        self._wants_journal = journal and synchronous == "NORMAL"
+        self._unfolded: list[Record] = []
+        self._unfolded_to: Position | None = None
+        self._unfolded_lock = threading.Lock()  # the loop appends, the thread folds
+        self._oldest_generation = 0  # of the journal's files still there (the thread's)
+        self._fold_timer: asyncio.TimerHandle | None = None
+        self._fold_task: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        await self._run(self._open_sync)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._open_sync)
 
     def _open_sync(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,30 +86,67 @@ class SQLiteStore:
         if applied:
             log.info("database migrated", extra={"migrations": applied, "path": str(self.path)})
         self._connection = connection
-        if self._synchronous == "NORMAL":
-            self._inline = self._open_inline()
+        self._take_journal()
 
-    def _open_inline(self) -> sqlite3.Connection:
-        """The event loop's connection: appends only; it never waits for a lock (busy is
-        answered at once and the append goes to the thread) and never checkpoints."""
-        inline = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        inline.execute("PRAGMA busy_timeout = 0")
-        inline.execute("PRAGMA synchronous = NORMAL")
-        inline.execute("PRAGMA foreign_keys = ON")
-        inline.execute("PRAGMA wal_autocheckpoint = 0")
-        return inline
+    def _take_journal(self) -> None:
+        """Fold in whatever a server that stopped without folding left in the journal,
+        unless another process holds it; keep it for writing if this store writes one."""
+        journal = UpdateJournal(self.path)
+        try:
+            journal.lock(LOCK_WAIT_SECONDS if self._wants_journal else 0.0)
+        except JournalLocked:
+            if self._wants_journal:
+                log.warning("update journal held by another process; appends go to the database")
+            return
+        try:
+            row = self._db.execute(
+                "SELECT journal, generation, folded_to FROM update_journal WHERE id = 1"
+            ).fetchone()
+            records, end = journal.leftovers(Position(*row))
+            if records:
+                self._fold_sync(records, end)
+                log.warning(
+                    "update journal folded in after a stop", extra={"updates": len(records)}
+                )
+            journal.forget_before(end._replace(generation=end.generation + 1))
+            if self._wants_journal:
+                name = secrets.token_hex(4)
+                self._db.execute(
+                    "UPDATE update_journal SET journal = ?, generation = 1, folded_to = 0 "
+                    "WHERE id = 1",
+                    (name,),
+                )
+                journal.start(name)
+                self._journal = journal
+        finally:
+            if self._journal is None:
+                journal.close()
 
     async def close(self) -> None:
         await self._commits.drain()
-        if self._checkpoint is not None:
-            await asyncio.wait({self._checkpoint})
-        if self._inline is not None:
-            self._inline.close()
-            self._inline = None
+        if self._fold_timer is not None:
+            self._fold_timer.cancel()
+            self._fold_timer = None
+        if self._fold_task is not None:
+            await self._fold_task
         if self._connection is not None:
-            await self._run(self._connection.close)
-            self._connection = None
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, self._close_sync)
         self._executor.shutdown(wait=True)
+
+    def _close_sync(self) -> None:
+        folded = False
+        try:
+            self._fold_waiting()
+            folded = True
+        except Exception:
+            log.exception("update journal not folded at close; the next start folds it in")
+        finally:
+            self._db.close()
+            self._connection = None
+            if self._journal is not None:
+                self._journal.close(all_folded=folded)
+                self._journal = None
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -109,8 +155,14 @@ class SQLiteStore:
         return self._connection
 
     async def _run(self, function: Callable[..., T], *args: object) -> T:
+        """`function` on the store's thread, after the journal's waiting records are folded
+        in: whatever it reads includes every append made before it was asked."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, function, *args)
+        return await loop.run_in_executor(self._executor, self._after_folding, function, args)
+
+    def _after_folding(self, function: Callable[..., T], args: tuple[object, ...]) -> T:
+        self._fold_waiting()
+        return function(*args)
 
     async def create_board(self, board: BoardRecord, first_update: bytes) -> None:
         await self._run(self._create_board_sync, board, first_update)
@@ -161,63 +213,73 @@ class SQLiteStore:
             (participant_id, board_id, role, name, _now(), expires_at.isoformat()),
         )
 
-    async def append(self, entries: Sequence[LogEntry]) -> list[int]:
-        now = time.monotonic()
-        alone = now - self._last_append >= ALONE_SECONDS and self._commits.idle
-        self._last_append = now
-        ids = self._append_inline(entries) if alone else None
-        if ids is None:
-            return await self._commits.append(entries)
-        self.inline_commits += 1
-        self._commits_since_checkpoint += 1
-        if self._commits_since_checkpoint >= CHECKPOINT_EVERY and self._checkpoint is None:
-            self._commits_since_checkpoint = 0
-            loop = asyncio.get_running_loop()
-            self._checkpoint = loop.run_in_executor(self._executor, self._checkpoint_sync)
-            self._checkpoint.add_done_callback(self._checkpoint_done)
-        return ids
+    async def append(self, entries: Sequence[LogEntry]) -> None:
+        if self._journal is None:
+            await self._commits.append(entries)
+            return
+        rows, position = self._journal.write(entries, _now())
+        with self._unfolded_lock:
+            self._unfolded += rows
+            self._unfolded_to = position
+            waiting = len(self._unfolded)
+        if waiting >= FOLD_ROWS:
+            self._fold_soon()
+        elif self._fold_timer is None and self._fold_task is None:
+            self._fold_timer = asyncio.get_running_loop().call_later(FOLD_SECONDS, self._fold_soon)
 
-    def _append_inline(self, entries: Sequence[LogEntry]) -> list[int] | None:
-        """The ids, committed; None if the database is busy and nothing was written."""
-        if self._inline is None:
-            return None
+    def _fold_soon(self) -> None:
+        if self._fold_timer is not None:
+            self._fold_timer.cancel()
+            self._fold_timer = None
+        if self._fold_task is None:
+            self._fold_task = asyncio.create_task(self._fold(), name="sqlite-fold")
+
+    async def _fold(self) -> None:
         try:
-            return self._insert(self._inline, entries)
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                raise
-            return None
+            await self._run(_nothing)
+        except Exception:
+            log.exception("folding the update journal into the database failed; trying again")
+        finally:
+            self._fold_task = None
+        if self._unfolded and self._fold_timer is None:
+            self._fold_timer = asyncio.get_running_loop().call_later(FOLD_SECONDS, self._fold_soon)
 
-    def _checkpoint_sync(self) -> None:
-        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    def _fold_waiting(self) -> None:
+        """On the store's thread: the journal's records not yet in the database, in one
+        commit. If that fails they wait at the front for the next try, and the job that
+        asked fails with it: nothing reads the database without them."""
+        with self._unfolded_lock:
+            rows, position = self._unfolded, self._unfolded_to
+            self._unfolded = []
+        if not rows or position is None:
+            return
+        try:
+            self._fold_sync(rows, position)
+        except BaseException:
+            with self._unfolded_lock:
+                self._unfolded = rows + self._unfolded
+            raise
+        if self._journal is not None and position.generation > self._oldest_generation:
+            self._journal.forget_before(position)
+            self._oldest_generation = position.generation
 
-    def _checkpoint_done(self, done: asyncio.Future[None]) -> None:
-        self._checkpoint = None
-        if not done.cancelled() and done.exception() is not None:
-            log.error("WAL checkpoint failed", exc_info=done.exception())
+    def _fold_sync(self, rows: Sequence[Record], position: Position) -> None:
+        with _Transaction(self._db) as db:
+            db.executemany(_INSERT_UPDATE, rows)
+            db.execute(
+                "UPDATE update_journal SET journal = ?, generation = ?, folded_to = ? WHERE id = 1",
+                position,
+            )
 
-    async def _append_in_thread(self, rows: Sequence[LogEntry]) -> list[int]:
-        return await self._run(self._append_sync, rows)
+    async def _append_in_thread(self, entries: Sequence[LogEntry]) -> None:
+        await self._run(self._append_sync, entries)
 
-    def _append_sync(self, rows: Sequence[LogEntry]) -> list[int]:
-        return self._insert(self._db, rows)
-
-    @staticmethod
-    def _insert(connection: sqlite3.Connection, rows: Sequence[LogEntry]) -> list[int]:
+    def _append_sync(self, entries: Sequence[LogEntry]) -> None:
         created = _now()
-        with _Transaction(connection) as db:
-            # `lastrowid`, not RETURNING: a statement that returns rows costs the sqlite3
-            # module about 15% more per commit (python -m bench.commits, five boards).
-            return [
-                _last_id(
-                    db.execute(
-                        "INSERT INTO board_updates (board_id, data, author, created_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (row.board_id, row.data, row.author, created),
-                    )
-                )
-                for row in rows
-            ]
+        with _Transaction(self._db) as db:
+            db.executemany(
+                _INSERT_UPDATE, [(e.board_id, e.data, e.author, created) for e in entries]
+            )
 
     async def load(self, board_id: str) -> BoardState:
         return await self._run(self._load_sync, board_id)

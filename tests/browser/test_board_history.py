@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.browser.helpers import add_card
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
+from tests.support.sqlite_backup import copy_database
 
 WORRIES = ".column-worries .kind-harm"
 WORRY_TEXTS = ".column-worries textarea"
@@ -22,15 +23,6 @@ async def open_with_token(
     await browser.call("goto", name=name, url=f"{server.http_url}/boards/{board}?token={token}")
     await browser.call("wait", name=name, selector=".status.connected")
     return token
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """SQLite's own online backup: the whole database, whatever sits in its journal."""
-    with (
-        contextlib.closing(sqlite3.connect(source)) as src,
-        contextlib.closing(sqlite3.connect(target)) as dst,
-    ):
-        src.backup(dst)
 
 
 def give_new_epoch(database: Path, board: str) -> None:
