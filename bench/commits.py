@@ -3,7 +3,9 @@
 `python -m bench.commits`: one-row commits into a WAL database with `synchronous=NORMAL`
 (the server's settings), first one after the other, then 30 ms apart as keystrokes come,
 then 30 ms apart each handed to a worker thread and waited for (what the store once did
-with every append). Then what the server does instead: one keystroke written to the update
+with every append), and the store's own one-row commit on the real schema (its table,
+index and foreign key) 30 ms apart, as it once committed a lone keystroke. Then what the
+server does instead: one keystroke written to the update
 journal, 30 ms apart; and the store folding the journal into the real schema, 500
 keystrokes of 200 boards in one commit (half a second of 200 boards typing), per keystroke.
 """
@@ -14,7 +16,6 @@ import random
 import sqlite3
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -74,15 +75,33 @@ def measure(commits: int = 2000, paced: int = 200, pace_ms: float = 30.0) -> dic
             lambda: journal.write(keystroke, "2026-11-23T10:00:00+00:00"), paced, pace_ms / 1000
         )
         journal.close()
-        fold = _fold(Path(folder) / "store.sqlite3", commits // 20)
+        store = SQLiteStore(Path(folder) / "store.sqlite3")
+        store._open_sync()
+        _add_boards(store, 1)
+        store_alone = _cpu_per_commit(
+            lambda: store._append_sync([LogEntry("b0", b"\x01" * 30, "p")]), paced, pace_ms / 1000
+        )
+        store._db.close()
+        fold = _fold(Path(folder) / "folded.sqlite3", commits // 20)
     return {
         "cpu_us_back_to_back": round(back_to_back * 1e6, 1),
         "cpu_us_alone": round(alone * 1e6, 1),
         "cpu_us_alone_on_a_thread": round(handed * 1e6, 1),
+        "cpu_us_store_commit_alone": round(store_alone * 1e6, 1),
         "cpu_us_journal_alone": round(journal_alone * 1e6, 1),
         "cpu_us_folded": round(fold * 1e6, 1),
         "pace_ms": pace_ms,
     }
+
+
+def _add_boards(store: SQLiteStore, count: int) -> list[str]:
+    boards = [f"b{number}" for number in range(count)]
+    store._db.executemany(
+        "INSERT INTO boards (id, title, language, epoch, status, created_at) "
+        "VALUES (?, 'Bench', 'nl', 'e', 'open', '2026-11-23T10:00:00+00:00')",
+        [(board,) for board in boards],
+    )
+    return boards
 
 
 def _fold(path: Path, commits: int, rows: int = 500) -> float:
@@ -90,12 +109,7 @@ def _fold(path: Path, commits: int, rows: int = 500) -> float:
     store = SQLiteStore(path)
     store._open_sync()
     db = store._db
-    boards = [str(uuid.uuid4()) for _ in range(200)]
-    db.executemany(
-        "INSERT INTO boards (id, title, language, epoch, status, created_at) "
-        "VALUES (?, 'Bench', 'nl', 'e', 'open', '2026-11-23T10:00:00+00:00')",
-        [(board,) for board in boards],
-    )
+    boards = _add_boards(store, 200)
     keystroke = b"\x01" * 30  # about the size of one typed character's update
     created = "2026-11-23T10:00:00+00:00"
     try:

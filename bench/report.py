@@ -354,6 +354,7 @@ def _pipeline(results: dict[str, Any]) -> str:
             "cpu_us_back_to_back",
             "cpu_us_alone",
             "cpu_us_alone_on_a_thread",
+            "cpu_us_store_commit_alone",
             "cpu_us_journal_alone",
             "cpu_us_folded",
         ),
@@ -379,6 +380,7 @@ bench.commits`, CPU per keystroke, less the cost of the pauses themselves):
 |---|---|---|
 | a one-row SQLite commit (WAL, `synchronous=NORMAL`) | {commit["cpu_us_back_to_back"]} µs | {commit["cpu_us_alone"]} µs |
 | the same commit handed to a worker thread and waited for | | {commit["cpu_us_alone_on_a_thread"]} µs |
+| the store's one-row commit on its real schema (table, index, foreign key) | | {commit["cpu_us_store_commit_alone"]} µs |
 | a write to the update journal | | {commit["cpu_us_journal_alone"]} µs |
 | folding the journal into the database, 500 keystrokes of 200 boards a commit | {commit["cpu_us_folded"]} µs | |
 
@@ -386,9 +388,11 @@ The server writes each keystroke to the update journal and folds the journal int
 database on its thread twice a second (docs/architecture.md, "The update journal"). Before,
 a keystroke that came alone was committed on the event loop's own connection, and before
 that handed to the database thread and back. Run in turn with the version before on the
-same machine, three rounds each, the journal took the server's CPU from 1.01-1.02 s to
-0.85-0.91 s with one room of 10 and from 2.32-2.45 s to 1.97-2.10 s with one room of 50.
-What is left for a lone keystroke is the write and nine socket writes, each starting cold."""
+same machine, the journal took the server's CPU from 1.01-1.02 s to 0.85-0.91 s with one
+room of 10 (three rounds each) and from 2.32-2.45 s to 1.97-2.10 s with one room of 50 (two
+rounds each); at 200 boards, where appends already shared commits on the database thread,
+two rounds each could not tell the two apart (17.42-18.42 s against 17.62-17.84 s). What
+is left for a lone keystroke is the write and nine socket writes, each starting cold."""
 
 
 def _verdict(results: dict[str, Any]) -> str:

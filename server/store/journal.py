@@ -1,19 +1,19 @@
 """The update journal: accepted updates appended to a plain file before anyone sees them.
 
-A SQLite commit made by itself, as a keystroke comes, costs about 300 µs of CPU on a
-shared machine; writing the same update to the end of a file costs a few tens
-(docs/performance.md). Both leave the data in the operating system's cache, not on the
-disk: with `synchronous=NORMAL` that is all a SQLite commit in WAL mode does too, so a
-killed server loses nothing either way, and a power cut may lose the last moments either
-way. The store's thread later folds the journal into `board_updates`, many records per
-commit, and notes in the same transaction how far it got (the `update_journal` row). A
-server that starts after a crash folds in whatever is left first.
+A SQLite commit made by itself, as a keystroke comes, costs the CPU several times what
+writing the same update to the end of a file does (docs/performance.md). Both leave the
+data in the operating system's cache, not on the disk: with `synchronous=NORMAL` that is
+all a SQLite commit in WAL mode does too, so a killed server loses nothing either way, and
+a power cut may lose the last moments either way. The store's thread later folds the
+journal into `board_updates`, many records per commit, and notes in the same transaction
+how far it got (the `update_journal` row). A server that starts after a crash folds in
+whatever is left first.
 
 Each server run writes a journal of its own, a series of files
 `<database>.updates-<journal>-<generation>`. Records are appended to the newest; a new one
 is started when it grows large or a write fails, and a file is deleted once everything in
-it is folded. Each record is its body's length and CRC-32, then
-the body: the lengths of the board id, author and time, those three, then the update.
+it is folded. Each record is its body's length and CRC-32, then the body: the lengths of
+the board id, author and time, those three, then the update.
 Reading stops at the first record that is short or does not match its checksum: the end
 of a write cut off by a crash, which was never acknowledged.
 
@@ -147,8 +147,8 @@ class UpdateJournal:
         that nothing written later sits behind a broken record."""
         if self._fd is None:
             raise RuntimeError("the update journal is not open for writing")
-        rows = [(entry.board_id, entry.data, entry.author, created_at) for entry in entries]
-        data = b"".join(_record(row) for row in rows)
+        records = [(entry.board_id, entry.data, entry.author, created_at) for entry in entries]
+        data = _record(records[0]) if len(records) == 1 else b"".join(map(_record, records))
         try:
             written = os.write(self._fd, data)
             if written != len(data):
@@ -156,12 +156,11 @@ class UpdateJournal:
         except OSError:
             self._next_file()
             raise
-        position = self._position = self._position._replace(
-            offset=self._position.offset + written
-        )
+        journal, generation, offset = self._position
+        position = self._position = Position(journal, generation, offset + written)
         if position.offset >= ROTATE_BYTES:
             self._next_file()
-        return rows, position
+        return records, position
 
     def _open(self, at: Position) -> None:
         if self._fd is not None:
@@ -191,8 +190,9 @@ class UpdateJournal:
 
 def _record(record: Record) -> bytes:
     board_id, data, author, created_at = record
-    names = board_id.encode(), author.encode(), created_at.encode()
-    body = _LENGTHS.pack(*(len(name) for name in names)) + b"".join(names) + data
+    board, who, when = board_id.encode(), author.encode(), created_at.encode()
+    lengths = _LENGTHS.pack(len(board), len(who), len(when))
+    body = b"%b%b%b%b%b" % (lengths, board, who, when, data)
     return _HEADER.pack(len(body), zlib.crc32(body)) + body
 
 

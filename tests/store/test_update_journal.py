@@ -55,6 +55,14 @@ async def server_store(database: Path) -> AsyncIterator[SQLiteStore]:
     await store.close()
 
 
+async def board_in(database: Path) -> None:
+    """A new database holding board b1 and its first update, closed again."""
+    store = SQLiteStore(database)
+    await store.open()
+    await store.create_board(board(), b"first")
+    await store.close()
+
+
 def run_and_kill(database: Path, script: str) -> None:
     """Run `script` as a server process would (a store writing the journal, opened as
     `store`), then SIGKILL it: nothing is folded or closed on the way out."""
@@ -107,10 +115,7 @@ async def test_the_journal_reaches_the_database_on_its_own(server_store: SQLiteS
 
 
 async def test_a_killed_server_loses_no_append_and_none_is_folded_twice(database: Path) -> None:
-    store = SQLiteStore(database)
-    await store.open()
-    await store.create_board(board(), b"first")
-    await store.close()
+    await board_in(database)
     run_and_kill(
         database,
         """
@@ -133,7 +138,8 @@ async def test_a_killed_server_loses_no_append_and_none_is_folded_twice(database
     expected = [b"first"] + [f"update {n}".encode() for n in range(300)]
     assert rows(database) == expected
     assert journal_files(database) == []  # a store stopped cleanly leaves none
-    # As if the store had stopped again before deleting the files it folded in.
+    # The crashed run's files back again: the journal of a run before this one, whose
+    # records the database has, so nothing of it is folded in again.
     for path in kept.iterdir():
         shutil.copy(path, database.parent / path.name)
     store = SQLiteStore(database, journal=True)
@@ -145,10 +151,7 @@ async def test_a_killed_server_loses_no_append_and_none_is_folded_twice(database
 async def test_the_cut_off_end_of_a_write_is_dropped_and_the_rest_kept(
     database: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = SQLiteStore(database)
-    await store.open()
-    await store.create_board(board(), b"first")
-    await store.close()
+    await board_in(database)
     run_and_kill(
         database,
         """
@@ -176,10 +179,7 @@ async def test_the_cut_off_end_of_a_write_is_dropped_and_the_rest_kept(
 async def test_a_backup_restored_after_a_crash_takes_nothing_from_the_crashed_run(
     database: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = SQLiteStore(database)
-    await store.open()
-    await store.create_board(board(), b"first")
-    await store.close()
+    await board_in(database)
     backup = database.with_name("backup.sqlite3")
     copy_database(database, backup)
     run_and_kill(database, "await store.append([entry(1)])")
