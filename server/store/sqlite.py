@@ -72,8 +72,7 @@ class SQLiteStore:
         self._fold_task: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._open_sync)
+        await self._run(self._open_sync)
 
     def _open_sync(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
