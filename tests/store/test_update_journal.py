@@ -132,9 +132,9 @@ async def test_a_killed_server_loses_no_append_and_none_is_folded_twice(database
     for path in journal_files(database):
         shutil.copy(path, kept / path.name)
 
-    store = SQLiteStore(database, journal=True)
-    await store.open()
-    await store.close()
+    command = SQLiteStore(database)  # `netwerkbord token`, say, run before the server is back
+    await command.open()
+    await command.close()
     expected = [b"first"] + [f"update {n}".encode() for n in range(300)]
     assert rows(database) == expected
     assert journal_files(database) == []  # a store stopped cleanly leaves none
