@@ -5,8 +5,8 @@ reading it and writing it to the sockets.
 SQLite store, connections whose sockets are counters (or, with --sockets, N real loopback
 sockets read by a small process that only drains them), keystrokes of a real pycrdt client
 typing into its own card, back to back (or --pace MS apart, as people type). Each keystroke
-goes through Room.receive as a socket read would deliver it: decode, stage, policy, commit
-(group commit on the database thread), apply, frame, write.
+goes through Room.receive as a socket read would deliver it: decode, stage, policy, the
+update journal (folded into the database on its thread), apply, frame, write.
 """
 
 from __future__ import annotations
