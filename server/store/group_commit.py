@@ -26,11 +26,6 @@ class GroupCommit:
             self._flusher = asyncio.create_task(self._flush(), name=self._name)
         return await future
 
-    @property
-    def idle(self) -> bool:
-        """Nothing waiting and no commit under way: an append made now comes after all others."""
-        return self._flusher is None
-
     async def drain(self) -> None:
         if self._flusher is not None:
             await asyncio.shield(self._flusher)

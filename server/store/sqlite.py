@@ -181,11 +181,7 @@ class SQLiteStore:
                     board.case_id,
                 ),
             )
-            db.execute(
-                "INSERT INTO board_updates (board_id, data, author, created_at) "
-                "VALUES (?, ?, 'server', ?)",
-                (board.id, first_update, _now()),
-            )
+            db.execute(_INSERT_UPDATE, (board.id, first_update, "server", _now()))
 
     async def get_board(self, board_id: str) -> BoardRecord | None:
         row = await self._run(
@@ -223,7 +219,11 @@ class SQLiteStore:
             waiting = len(self._unfolded)
         if waiting >= FOLD_ROWS:
             self._fold_soon()
-        elif self._fold_timer is None and self._fold_task is None:
+        elif self._fold_task is None:
+            self._fold_later()
+
+    def _fold_later(self) -> None:
+        if self._fold_timer is None:
             self._fold_timer = asyncio.get_running_loop().call_later(FOLD_SECONDS, self._fold_soon)
 
     def _fold_soon(self) -> None:
@@ -240,8 +240,8 @@ class SQLiteStore:
             log.exception("folding the update journal into the database failed; trying again")
         finally:
             self._fold_task = None
-        if self._unfolded and self._fold_timer is None:
-            self._fold_timer = asyncio.get_running_loop().call_later(FOLD_SECONDS, self._fold_soon)
+        if self._unfolded:
+            self._fold_later()
 
     def _fold_waiting(self) -> None:
         """On the store's thread: the journal's records not yet in the database, in one
