@@ -57,8 +57,8 @@ async def test_a_participant_cannot_delete_another_persons_card(
     await nodes.call("remove", name="oma", part="worries", index=0)
     assert "only what you wrote" in await refused(nodes, "oma")
     await nodes.call("add", name="oom", part="worries", item=card("w2", "Geldzorgen"))
-    await settle(nodes, "worries", 2)
     for name in ("sanne", "oom", "beamer"):
+        await nodes.call("wait_length", name=name, part="worries", length=2)
         texts = await nodes.call("texts", name=name, part="worries")
         assert texts == ["Ruzie", "Geldzorgen"]
 
