@@ -83,7 +83,7 @@ async def end_meeting(services: Services, board: BoardRecord, by: User) -> Recor
 
     async with open_room(services, board) as room:
         await room.change_as_server(close)
-        state = room.doc.get_update()
+        state = await room.stored_state()
         now = clock.iso(clock.now())
         await services.store.execute_all(
             [

@@ -1,8 +1,9 @@
 """A room: one open board in memory, its connections, and the update pipeline.
 
 Every update goes through the same steps, in order, one batch at a time:
-decode -> stage (schema) -> policy (role) -> store (durable) -> apply (live) -> broadcast.
-Nothing is broadcast, and nothing is applied to the live document, before it is stored.
+decode -> stage (apply, schema) -> policy (role) -> store (durable) -> settle -> broadcast.
+Nothing is broadcast, or shown to a client that joins, before it is stored; what is refused
+or not stored is taken back out of the document (server/sync/staging.py).
 """
 
 from __future__ import annotations
@@ -98,11 +99,15 @@ class Room:
         self._store = store
         self._settings = settings
         self._metrics = metrics
-        self.doc: Doc[Any] = Doc()
-        self._status: policy.BoardStatus | None = None
-        # Asked for every update; read again from the board only after "meta" changed.
-        self._meta_watch = self.doc.get("meta", type=Map).observe(self._forget_status)
+        self._schema = schema
         self._staging = Staging(schema)
+        # Asked for every update; read again from the board only after "meta" changed.
+        self._status: policy.BoardStatus | None = None
+        self._status_of = -1  # the staging's count of meta changes `_status` was read at
+        # Clear while a batch is in the document but not yet stored (only a store that
+        # waits, such as PostgreSQL, lets anyone else run then).
+        self._settled = asyncio.Event()
+        self._settled.set()
         self.members: set[Connection] = set()
         self._presence: Presence[Connection | None] = Presence()
         self._renewals: dict[int, AwarenessEntry] = {}
@@ -121,6 +126,21 @@ class Room:
     def board_id(self) -> str:
         return self.board.id
 
+    @property
+    def doc(self) -> Doc[Any]:
+        """The live board. Between a batch's staging and its storing it may hold what is
+        not stored yet: read it through `stored_state` unless in the room's own pipeline."""
+        return self._staging.doc
+
+    async def stored_state(self) -> bytes:
+        """The whole board as stored: waits while a batch is being stored."""
+        await self._until_settled()
+        return self.doc.get_update()
+
+    async def _until_settled(self) -> None:
+        while not self._settled.is_set():  # another batch may have begun before we woke
+            await self._settled.wait()
+
     def _move_to(self, state: RoomState) -> None:
         if state not in _TRANSITIONS[self.state]:
             raise RuntimeError(f"room {self.board_id}: {self.state.value} -> {state.value}")
@@ -130,9 +150,7 @@ class Room:
         started = time.perf_counter()
         saved = await self._store.load(self.board_id)
         updates = ([saved.snapshot] if saved.snapshot else []) + list(saved.updates)
-        for update in updates:
-            self.doc.apply_update(update)
-        self._staging.reset([self.doc.get_update()])
+        self._staging = Staging(self._schema, updates)
         self._updates_since_compaction = len(saved.updates)
         self._worker = asyncio.create_task(self._work(), name=f"room-{self.board_id}")
         self._fanout.subscribe(self.board_id, self._from_elsewhere)
@@ -149,16 +167,14 @@ class Room:
         )
 
     def status(self) -> policy.BoardStatus:
-        """What the facilitator has decided, as the live board says it."""
-        if self._status is None:
+        """What the facilitator has decided, as the board says it now."""
+        if self._status is None or self._status_of != self._staging.meta_changes:
             meta = self.doc.get("meta", type=Map)
             self._status = policy.BoardStatus(
                 closed=meta.get("status") == "closed", locked=meta.get("locked") is True
             )
+            self._status_of = self._staging.meta_changes
         return self._status
-
-    def _forget_status(self, _event: object) -> None:
-        self._status = None
 
     async def change_as_server(self, change: ServerChange) -> None:
         """Make `change` through the same pipeline; returns once it is stored and sent."""
@@ -201,6 +217,7 @@ class Room:
         """Handle one message from `connection`; raises ConnectionClosed to close it."""
         message = protocol.decode(data)
         if isinstance(message, protocol.SyncStep1):
+            await self._until_settled()
             self._answer_step1(connection, message.state_vector)
         elif isinstance(message, protocol.SyncUpdate):
             await self._inbox.put(_Submission(connection, update=message.update))
@@ -320,6 +337,13 @@ class Room:
             )
 
     async def _accept(self, batch: list[_Submission]) -> None:
+        self._settled.clear()
+        try:
+            await self._accept_unsettled(batch)
+        finally:
+            self._settled.set()
+
+    async def _accept_unsettled(self, batch: list[_Submission]) -> None:
         accepted: list[tuple[Connection | None, bytes, str]] = []
         for submission in batch:
             staged = self._stage(submission, accepted)
@@ -338,7 +362,7 @@ class Room:
                 await self._store.append(local)
         except Exception as error:
             log.exception("store failed; updates not accepted", extra={"board": self.board_id})
-            self._staging.reset([self.doc.get_update()])
+            self._staging.take_back()
             for connection, _, _ in accepted:
                 if connection is not None:
                     connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
@@ -347,8 +371,8 @@ class Room:
                     submission.done.set_exception(error)
             return
         self._metrics.store_latency.observe(time.perf_counter() - started)
+        self._staging.settle(update for _, update, _ in accepted)
         for connection, update, author in accepted:
-            self.doc.apply_update(update)
             self._broadcast(DocumentUpdate.of(update), exclude=connection)
             if author != REMOTE_AUTHOR:
                 self._fanout.publish(self.board_id, UPDATE, update)
@@ -371,10 +395,11 @@ class Room:
                 return (None, update, SERVER_AUTHOR) if update else None
             assert connection is not None and submission.update is not None
             update = connection.take_held(submission.update)
+            status = self.status()  # as the board was before this update
             try:
                 change = self._staging.stage(update)
             except MissingHistory:
-                self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+                self._staging.take_back(u for _, u, _ in accepted)
                 first = connection.held is None
                 connection.hold(update)
                 if connection.held_too_long:
@@ -387,9 +412,9 @@ class Room:
                         connection.held_since,
                     )
                 return None
-            policy.check(connection.grant, change, self.status(), self._staging.roots)
+            policy.check(connection.grant, change, status, self._staging.roots)
         except ConnectionClosed as refusal:
-            self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+            self._staging.take_back(u for _, u, _ in accepted)
             self._refuse(connection, refusal)
             return None
         if change.is_empty:
@@ -405,7 +430,7 @@ class Room:
         try:
             change = self._staging.stage(submission.update)
         except ConnectionClosed:
-            self._staging.reset([self.doc.get_update(), *(u for _, u, _ in accepted)])
+            self._staging.take_back(u for _, u, _ in accepted)
             self._catching_up = asyncio.create_task(self.catch_up(), name="catch-up")
             return None
         return None if change.is_empty else (None, submission.update, REMOTE_AUTHOR)

@@ -1,10 +1,11 @@
-"""The staging document: where an update is tried, inspected and judged before it counts.
+"""The room's document, where an update is tried, inspected and judged before it counts.
 
-An update cannot be taken back once a Yjs document has integrated it, so every incoming
-update is first applied to a second copy of the board (the staging document). Its events say
-exactly what the update changes; the schema and the sender's role judge that. Only then is
-the update stored, applied to the live document and broadcast. After a refusal the staging
-document is rebuilt from the live one, so nothing of the refused update remains.
+An update cannot be taken back once a Yjs document has integrated it. The room therefore
+keeps, beside its one document, what that document was built from: a checkpoint (one update
+holding the whole board) and every update settled since. An incoming update is applied to
+the document; its events say exactly what it changes; the schema and the sender's role judge
+that. Refused, or not stored, it is taken back by building the document again from the
+checkpoint and the settled updates. Accepted and stored, it is settled and broadcast.
 
 The events are read straight from Yrs: pycrdt's own observer turns every event into Python
 objects (target, delta, path) before anyone asks, which cost more than applying the update.
@@ -25,6 +26,8 @@ from pycrdt import _pycrdt as yrs
 from server.crdt import builds_on_unknown, decode_state_vector, root_count
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
+
+CHECKPOINT_AFTER = 500  # settled updates kept before the whole board becomes the checkpoint
 
 try:  # the exception pyo3 raises when Rust code panics on hostile input
     from pyo3_runtime import PanicException  # type: ignore[import-not-found]
@@ -101,10 +104,10 @@ def author_of(element: object) -> str | None:
 
 
 class Staging:
-    def __init__(self, schema: BoardSchema) -> None:
+    """The room's document and the updates it was built from."""
+
+    def __init__(self, schema: BoardSchema, updates: Iterable[bytes] = ()) -> None:
         self._schema = schema
-        self.doc: Doc[Any] = Doc()
-        self.roots = self._schema.roots_of(self.doc)
         self._limits: dict[tuple[str, str], int | None] = {}
         self._events: list[tuple[str, _Seen]] | None = None
         self._subscriptions: list[yrs.Subscription] = []
@@ -112,16 +115,33 @@ class Staging:
         # where and how many, and the policy must know whose work it removes.
         self._authors: dict[str, list[str | None]] = {}
         self._state: bytes | None = None  # the state vector after the last staged update
-        self._observe(self.doc)
+        self.meta_changes = 0  # counts changes to "meta": whoever caches what it says, asks
+        self._checkpoint: list[bytes] = list(updates)
+        self._settled: list[bytes] = []
+        self.doc: Doc[Any] = Doc()
+        self.roots: dict[str, Any] = {}
+        self._build([])
 
-    def reset(self, updates: Iterable[bytes]) -> None:
-        """Start again from the live state (and whatever was accepted since)."""
+    def settle(self, updates: Iterable[bytes]) -> None:
+        """`updates`, already in the document, are stored: they stay, whatever comes next."""
+        self._settled += updates
+        if len(self._settled) >= CHECKPOINT_AFTER:
+            self._checkpoint = [self.doc.get_update()]
+            self._settled = []
+
+    def take_back(self, keep: Iterable[bytes] = ()) -> None:
+        """Build the document again from what is settled, plus `keep` (accepted in this
+        batch, not yet stored): everything else applied since is gone."""
+        self._build(list(keep))
+
+    def _build(self, keep: list[bytes]) -> None:
         self._state = None
+        self.meta_changes += 1
         self.doc = Doc()
         self.roots = self._schema.roots_of(self.doc)
-        self._observe(self.doc)
-        for update in updates:
+        for update in (*self._checkpoint, *self._settled, *keep):
             self.doc.apply_update(update)
+        self._observe(self.doc)
         self._authors = {
             name: [author_of(element) for element in root]
             for name, root in self.roots.items()
@@ -140,6 +160,8 @@ class Staging:
         seen = self._events
         if seen is None:
             return
+        if root == "meta":
+            self.meta_changes += 1
         for event in events:
             path, kind = tuple(event.path), type(event)
             if kind is yrs.TextEvent:
@@ -152,7 +174,8 @@ class Staging:
                 seen.append((root, _Seen(path)))
 
     def stage(self, update: bytes) -> Change:
-        """Apply `update` to the staging document and check it against the schema."""
+        """Apply `update` to the document and check it against the schema. Raises what
+        refuses it; the caller then takes it back."""
         before = self._state if self._state is not None else self.doc.get_state()
         self._state = None
         events: list[tuple[str, _Seen]] = []
@@ -176,8 +199,8 @@ class Staging:
         return change
 
     def change_as_server(self, change: Callable[[dict[str, Any]], None], origin: str) -> bytes:
-        """Make `change` in the staging document; returns its update (b"" if it changed
-        nothing). The server's own changes are not judged, only kept track of."""
+        """Make `change` in the document; returns its update (b"" if it changed nothing).
+        The server's own changes are not judged, only kept track of."""
         self._state = None
         captured: list[bytes] = []
         subscription = self.doc.observe(lambda event: captured.append(event.update))

@@ -1,0 +1,101 @@
+"""A room driven in-process: connections whose frames land in a list, not on a network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycrdt import Array, Doc, Map, Text
+
+from server.access.roles import Role
+from server.access.tokens import BoardGrant
+from server.services import Services
+from server.sync import protocol
+from server.sync.connection import Connection
+from server.sync.room import Room
+
+
+class Socket:
+    """Stands in for a client's socket: keeps every frame it is sent."""
+
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def ready(self) -> bool:
+        return True
+
+    def write(self, frame: bytes) -> None:
+        self.frames.append(frame)
+
+    def messages(self) -> list[protocol.Message]:
+        """The frames' payloads, decoded (the server's frames are unmasked and whole)."""
+        decoded = []
+        for frame in self.frames:
+            length = frame[1] & 0x7F
+            start = 2 if length < 126 else 4 if length == 126 else 10
+            decoded.append(protocol.decode(frame[start:]))
+        return decoded
+
+
+def connect(
+    room: Room, services: Services, name: str, *, synced: bool = True
+) -> tuple[Connection, Socket]:
+    """A participant's connection in `room`; `synced` as if its sync step 1 were answered."""
+    socket = Socket()
+    grant = BoardGrant(room.board_id, Role.PARTICIPANT, f"p_{name}", name, 2**40)
+    connection = Connection(
+        None,  # type: ignore[arg-type]  # every frame goes to the socket above
+        grant,
+        services.metrics,
+        queue_limit=100,
+        messages_per_second=1000,
+        burst=1000,
+        direct=socket,  # type: ignore[arg-type]
+    )
+    connection.synced = synced
+    room.members.add(connection)
+    return connection, socket
+
+
+class Phone:
+    """What a participant's page holds: a copy of the board, and the updates it made."""
+
+    def __init__(self, room: Room, participant: str) -> None:
+        self.participant = participant
+        self.doc: Doc[Any] = Doc()
+        self.doc.apply_update(room.doc.get_update())
+        self.sent: list[bytes] = []
+        self.doc.observe(lambda event: self.sent.append(event.update))
+
+    def add_worry(self) -> None:
+        worry = Map(
+            {
+                "id": "c1",
+                "text": Text(""),
+                "kind": "harm",
+                "author": self.participant,
+                "created": "2026-11-23T10:00:00Z",
+            }
+        )
+        self.doc.get("worries", type=Array).append(worry)
+
+    def type(self, letters: str) -> None:
+        text = self.doc.get("worries", type=Array)[0]["text"]
+        for letter in letters:
+            text += letter
+
+
+def worry_text(doc: Doc[Any]) -> str:
+    return str(doc.get("worries", type=Array)[0]["text"])
+
+
+async def stored_doc(services: Services, board_id: str) -> Doc[Any]:
+    """The board as the store has it."""
+    doc: Doc[Any] = Doc()
+    state = await services.store.load(board_id)
+    for update in ([state.snapshot] if state.snapshot else []) + list(state.updates):
+        doc.apply_update(update)
+    return doc
+
+
+async def settled(room: Room) -> None:
+    await room.change_as_server(lambda roots: None)  # in line behind everything sent before
