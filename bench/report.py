@@ -187,13 +187,18 @@ above):
   and several reads of the card, each its own pycrdt transaction, and pycrdt's conversion
   of every event into Python objects. Now: state vectors are compared only for an update
   that no event shows, the root count comes from Yrs directly, the card's author from the
-  staging document's author mirror, the remaining reads share one transaction, and a
+  document's author mirror, the remaining reads share one transaction, and a
   keystroke's event is read straight from Yrs (its place and the text's new length).
 - **The stack is not what costs; our pipeline is.** {_floor_summary(results)}
 - **What the reference does not do.** It keeps nothing: no schema, no roles, no storage.
   Every update here is checked against the board schema and the sender's role, written to
-  the update journal that the database thread folds into SQLite, and applied to a second,
-  live document before anyone sees it.
+  the update journal that the database thread folds into SQLite, before anyone sees it.
+- **One document per room.** Until this run's version every update was applied twice: to
+  a staging copy to be judged, and once stored to the live board. It is now judged on the
+  room's one document and taken back if refused or not stored (docs/architecture.md).
+  Three rounds each at 200 boards, in turn with the version before: 17.5/18.0/18.4 s of CPU
+  before, 17.3/17.0/17.0 s after; at 1 board of 50, 1.65-1.97 s against 1.89-1.98 s, no
+  difference the runs can show there.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
@@ -246,11 +251,7 @@ Tried and not kept:
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
-today); judge a keystroke on the live document itself (one apply instead of two: about a
-twentieth of the main thread at 200 boards, see the steps above, and much of the memory of
-an open board), which needs a way to take back a refused update, or one that builds on
-missing history as after a reconnect, without rebuilding the board from the store while
-every room waits; keep the objects of long-lived connections out of the garbage
+today); keep the objects of long-lived connections out of the garbage
 collector's full passes.
 
 Durability is not traded for speed: every update is stored before it is broadcast, in
@@ -312,7 +313,6 @@ def _sections(results: dict[str, Any]) -> str:
     ours_only = (  # µs per keystroke in the steps the floor does not have
         seconds("staging")
         + seconds("roles")
-        + seconds("applying") / 2
         + seconds("writing to the update journal")
         + sections["other_threads_seconds"]
     ) / keystrokes * 1e6
@@ -326,12 +326,12 @@ main thread used {sections["main_thread_seconds"]} s of CPU for {keystrokes:,} k
 {per_keystroke_table(sections)}
 
 Each step costs several times here what it costs alone in a loop (staging a keystroke
-takes about 20 µs back to back on this machine, the live apply about 7 µs): the server
+takes about 20 µs back to back on this machine, of which the apply about 7 µs): the server
 shares two cores with four Node processes, so a keystroke seldom finds the server's code
-and data still in the caches. The steps the floor does not have (staging, roles, the
-second of the two applies, the journal and the database thread) come to about {ours_only:.0f} µs of a
-keystroke here; most of the rest of the difference is in the untimed rest (the room's task,
-the fold's hand-off, metrics)."""
+and data still in the caches. The steps the floor does not have (staging, whose apply
+is counted under applying as the floor's is, roles, the journal and the database thread)
+come to about {ours_only:.0f} µs of a keystroke here; most of the rest of the difference is
+in the untimed rest (the room's task, the fold's hand-off, metrics)."""
 
 
 def _per_keystroke(results: dict[str, Any]) -> str:
