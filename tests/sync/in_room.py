@@ -8,6 +8,7 @@ from pycrdt import Array, Doc, Map, Text
 
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
+from server.boards import create_board
 from server.services import Services
 from server.sync import protocol
 from server.sync.connection import Connection
@@ -82,6 +83,19 @@ class Phone:
         text = self.doc.get("worries", type=Array)[0]["text"]
         for letter in letters:
             text += letter
+
+
+async def oma_typing(services: Services, letters: str) -> tuple[Room, Connection, Phone]:
+    """A new board's room with Oma connected, and her phone after adding a worry card and
+    typing `letters` in it: `phone.sent` holds the card's update, then one per letter, none
+    of them sent yet."""
+    board = await create_board(services.store, "Familie Jansen", "nl")
+    room = await services.rooms.acquire(board)
+    oma, _ = connect(room, services, "oma")
+    phone = Phone(room, "p_oma")
+    phone.add_worry()
+    phone.type(letters)
+    return room, oma, phone
 
 
 def worry_text(doc: Doc[Any]) -> str:

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from server.boards import create_board
 from server.errors import CloseCode
 from server.services import Services
 from server.store import journal as journal_module
 from server.sync import protocol
 from tests.support.waiting import until
-from tests.sync.in_room import Phone, connect, settled, stored_doc, worry_text
+from tests.sync.in_room import connect, oma_typing, settled, stored_doc, worry_text
 
 
 def full_disk_after_the_next_write(data_dir: Path) -> None:
@@ -27,13 +26,8 @@ async def test_an_update_the_disk_refuses_reaches_no_one_and_comes_back_after_re
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(journal_module, "ROTATE_BYTES", 1)  # a new file after every write
-    board = await create_board(services.store, "Familie Jansen", "nl")
-    room = await services.rooms.acquire(board)
-    oma, _ = connect(room, services, "oma")
+    room, oma, phone = await oma_typing(services, "Oma")
     _, beamer = connect(room, services, "beamer")
-    phone = Phone(room, "p_oma")
-    phone.add_worry()
-    phone.type("Oma")
     sent = phone.sent
 
     await room.receive(oma, protocol.sync_update(sent[0]))  # the card
@@ -59,4 +53,4 @@ async def test_an_update_the_disk_refuses_reaches_no_one_and_comes_back_after_re
     await settled(room)
     assert not oma_again.closed
     assert worry_text(room.doc) == "Oma"
-    assert worry_text(await stored_doc(services, board.id)) == "Oma"
+    assert worry_text(await stored_doc(services, room.board_id)) == "Oma"

@@ -4,6 +4,7 @@ never if storing it fails. With PostgreSQL, where storing waits for the database
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +12,6 @@ import psycopg
 import pytest
 from pycrdt import Doc
 
-from server.boards import create_board
 from server.errors import CloseCode
 from server.services import Services, build_services
 from server.settings import Settings
@@ -20,7 +20,7 @@ from server.sync.connection import Connection
 from server.sync.room import Room
 from tests.support.services import fresh_database
 from tests.support.waiting import until
-from tests.sync.in_room import Phone, Socket, connect, settled, stored_doc, worry_text
+from tests.sync.in_room import Socket, connect, oma_typing, settled, stored_doc, worry_text
 
 
 @pytest.fixture
@@ -38,22 +38,24 @@ async def on_postgres(tmp_path: Path, database: str) -> AsyncIterator[Services]:
     await started.store.close()
 
 
-async def oma_types_o_while_the_log_is_locked(
-    services: Services, locker: psycopg.AsyncConnection
-) -> tuple[Room, Connection]:
-    """Oma's card is stored; then her "O" waits for the lock another connection holds."""
-    board = await create_board(services.store, "Familie Jansen", "nl")
-    room = await services.rooms.acquire(board)
-    oma, _ = connect(room, services, "oma")
-    phone = Phone(room, "p_oma")
-    phone.add_worry()
-    phone.type("O")
+@contextlib.asynccontextmanager
+async def tante_joins_while_omas_o_is_stored(
+    services: Services, database: str
+) -> AsyncIterator[tuple[Room, Connection, asyncio.Task[None], Socket, psycopg.AsyncConnection]]:
+    """Oma's card is stored; her "O" then waits for a lock another connection holds on the
+    log, and Tante asks for the board meanwhile. Yields the room, Oma, Tante's answer still
+    to come, Tante's socket, and the connection holding the lock (in its transaction)."""
+    room, oma, phone = await oma_typing(services, "O")
     await room.receive(oma, protocol.sync_update(phone.sent[0]))
     await settled(room)
-    await locker.execute("LOCK TABLE board_updates IN EXCLUSIVE MODE")
-    await room.receive(oma, protocol.sync_update(phone.sent[1]))
-    await until(lambda: storing_waits(locker), "the room's insert waiting for the lock")
-    return room, oma
+    async with await psycopg.AsyncConnection.connect(database) as locker:
+        await locker.execute("LOCK TABLE board_updates IN EXCLUSIVE MODE")
+        await room.receive(oma, protocol.sync_update(phone.sent[1]))
+        await until(lambda: storing_waits(locker), "the room's insert waiting for the lock")
+        answer, tante = await tante_asks_for_the_board(room, services)
+        assert not answer.done()
+        assert tante.frames == []
+        yield room, oma, answer, tante, locker
 
 
 async def storing_waits(locker: psycopg.AsyncConnection) -> bool:
@@ -87,25 +89,18 @@ def board_sent_to(socket: Socket) -> Doc[object]:
 async def test_a_joiner_is_answered_once_the_update_is_stored(
     on_postgres: Services, database: str
 ) -> None:
-    services = on_postgres
-    async with await psycopg.AsyncConnection.connect(database) as locker:
-        room, _ = await oma_types_o_while_the_log_is_locked(services, locker)
-        answer, tante = await tante_asks_for_the_board(room, services)
-        assert not answer.done()
-        assert tante.frames == []
+    async with tante_joins_while_omas_o_is_stored(on_postgres, database) as joining:
+        _, _, answer, tante, locker = joining
         await locker.commit()
-    await answer
+        await answer
     assert worry_text(board_sent_to(tante)) == "O"
 
 
 async def test_a_joiner_never_sees_an_update_that_could_not_be_stored(
     on_postgres: Services, database: str
 ) -> None:
-    services = on_postgres
-    async with await psycopg.AsyncConnection.connect(database) as locker:
-        room, oma = await oma_types_o_while_the_log_is_locked(services, locker)
-        answer, tante = await tante_asks_for_the_board(room, services)
-        assert not answer.done()
+    async with tante_joins_while_omas_o_is_stored(on_postgres, database) as joining:
+        room, oma, answer, tante, locker = joining
         await locker.execute(  # the database drops the room's connection mid-insert
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE wait_event_type = 'Lock' AND datname = current_database()"
@@ -115,4 +110,4 @@ async def test_a_joiner_never_sees_an_update_that_could_not_be_stored(
     assert worry_text(board_sent_to(tante)) == ""
     assert worry_text(room.doc) == ""
     assert oma._closing is not None and oma._closing.code is CloseCode.INTERNAL_ERROR
-    assert worry_text(await stored_doc(services, room.board_id)) == ""
+    assert worry_text(await stored_doc(on_postgres, room.board_id)) == ""

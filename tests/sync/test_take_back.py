@@ -5,25 +5,19 @@ from __future__ import annotations
 import pytest
 from pycrdt import Array
 
-from server.boards import create_board
 from server.errors import CloseCode
 from server.services import Services
 from server.sync import protocol
 from server.sync import staging as staging_module
-from tests.sync.in_room import Phone, connect, settled, stored_doc, worry_text
+from tests.sync.in_room import Phone, connect, oma_typing, settled, stored_doc, worry_text
 
 
 async def test_a_refused_deletion_leaves_every_stored_keystroke(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(staging_module, "CHECKPOINT_AFTER", 3)  # the board, again and again
-    board = await create_board(services.store, "Familie Jansen", "nl")
-    room = await services.rooms.acquire(board)
-    oma, _ = connect(room, services, "oma")
+    room, oma, phone = await oma_typing(services, "Oma zorgt")
     oom, _ = connect(room, services, "oom")
-    phone = Phone(room, "p_oma")
-    phone.add_worry()
-    phone.type("Oma zorgt")
     for update in phone.sent:
         await room.receive(oma, protocol.sync_update(update))
     await settled(room)
@@ -41,5 +35,5 @@ async def test_a_refused_deletion_leaves_every_stored_keystroke(
         await room.receive(oma, protocol.sync_update(update))
     await settled(room)
     assert not oma.closed
-    assert worry_text(room.doc) == worry_text(await stored_doc(services, board.id))
+    assert worry_text(room.doc) == worry_text(await stored_doc(services, room.board_id))
     assert worry_text(room.doc) == "Oma zorgt voor eten"
