@@ -234,10 +234,15 @@ Tried and not kept:
   17.9 and 17.7 s of CPU against 17.6 and 17.7 s with the thread, and a worse median, since
   the loop then waits for every commit. The hand-off to the thread is not where the CPU goes.
 - Running a keystroke that finds its room idle straight in the task of the connection that
-  read it, without the hand-over to the room's worker (an `asyncio.Lock` kept the order with
-  batches the worker takes). Three rounds at 1 board of 50 and two at 200 boards, in turn
-  with the version before: 2.38-2.60 s against 2.33-2.46 s, and 17.87/18.12 s against
-  17.74/18.40 s. No difference the runs can show.
+  read it, without the hand-over to the room's worker, while appends still waited for a
+  commit (an `asyncio.Lock` kept the order with batches the worker takes). Three rounds at
+  1 board of 50 and two at 200 boards, in turn with the version before: 2.38-2.60 s against
+  2.33-2.46 s, and 17.87/18.12 s against 17.74/18.40 s. No difference the runs can show.
+  With the update journal nothing in the pipeline waits, so no lock is needed, and it is
+  now kept in that simpler form: `python -m bench.pipeline` back to back 143-180 µs per
+  keystroke against 183-215 µs (three runs each, in turn); with real clients, three rounds
+  each, 15.3-17.9 s against 16.9-17.7 s at 200 boards and 0.77-0.87 s against 0.72-0.85 s
+  at 1 board of 10, no difference the runs can show.
 - Committing every append on the event loop whenever the database thread is idle, not only
   one that comes 5 ms after the last (`ALONE_SECONDS = 0`). Two rounds at 200 boards:
   17.98 and 18.35 s of CPU against 17.21 and 17.69 s. At a thousand keystrokes a second a

@@ -84,6 +84,11 @@ class Store(Database, Protocol):
         """Make `entries` durable, in order, before returning."""
         ...
 
+    @property
+    def appends_at_once(self) -> bool:
+        """Whether `append` returns without ever giving up the event loop."""
+        ...
+
     async def load(self, board_id: str) -> BoardState: ...
 
     async def compact(self, board_id: str) -> CompactionResult | None:

@@ -120,6 +120,10 @@ class PostgresStore:
 
     # the update log
 
+    @property
+    def appends_at_once(self) -> bool:
+        return False
+
     async def append(self, entries: Sequence[LogEntry]) -> None:
         await self._commits.append(entries)
 

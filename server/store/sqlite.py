@@ -208,6 +208,10 @@ class SQLiteStore:
             (participant_id, board_id, role, name, _now(), expires_at.isoformat()),
         )
 
+    @property
+    def appends_at_once(self) -> bool:
+        return self._journal is not None  # one write() to the journal, no waiting
+
     async def append(self, entries: Sequence[LogEntry]) -> None:
         if self._journal is None:
             await self._commits.append(entries)
