@@ -193,19 +193,27 @@ above):
 - **What the reference does not do.** It keeps nothing: no schema, no roles, no storage.
   Every update here is checked against the board schema and the sender's role, written to
   the update journal that the database thread folds into SQLite, before anyone sees it.
-- **One document per room.** Until this run's version every update was applied twice: to
-  a staging copy to be judged, and once stored to the live board. It is now judged on the
+- **One document per room.** Until 2026-11-23 every update was applied twice: to a
+  staging copy to be judged, and once stored to the live board. It is now judged on the
   room's one document and taken back if refused or not stored (docs/architecture.md).
   Three rounds each at 200 boards, in turn with the version before: 17.5/18.0/18.4 s of CPU
   before, 17.3/17.0/17.0 s after; at 1 board of 50, 1.65-1.97 s against 1.89-1.98 s, no
   difference the runs can show there.
+- **No hand-over to the room's worker.** With the update journal nothing in the pipeline
+  waits, so a keystroke that finds its room idle now goes through it in the task that read
+  it, in the same order as through the worker (docs/architecture.md, "Stored before
+  broadcast"). `python -m bench.pipeline` back to back: 143-180 µs per keystroke against
+  183-215 µs (three runs each, in turn). With real clients, three rounds each in turn:
+  15.3-17.9 s against 16.9-17.7 s at 200 boards and 0.77-0.87 s against 0.72-0.85 s at
+  1 board of 10, no difference the runs can show. Kept for the pipeline's figures (less
+  work for every keystroke), not for a gain the settings have shown.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
   holding 2,000 clients, and every write wakes one of them.
-- **The median at 200 boards.** Ours is tens of milliseconds where the floor's and the
-  reference's are a few: the same CPU per keystroke that the table shows as 1.3-1.5 times
-  the reference's. A thousand keystrokes a second at about 600 µs each keep the main thread
+- **The median at 200 boards.** Ours is several times the floor's and the reference's, and
+  moves most from round to round: the same CPU per keystroke that the table shows as 1.3-1.4
+  times the reference's. A thousand keystrokes a second at about 600 µs each keep the main thread
   busy well over half the time, and it shares two cores with the clients' four Node
   processes, so keystrokes wait for one another. The floor, at about 400 µs, does not get
   there. Less CPU per keystroke is the way to a lower median here, as it is to the CPU
@@ -234,15 +242,10 @@ Tried and not kept:
   17.9 and 17.7 s of CPU against 17.6 and 17.7 s with the thread, and a worse median, since
   the loop then waits for every commit. The hand-off to the thread is not where the CPU goes.
 - Running a keystroke that finds its room idle straight in the task of the connection that
-  read it, without the hand-over to the room's worker, while appends still waited for a
-  commit (an `asyncio.Lock` kept the order with batches the worker takes). Three rounds at
-  1 board of 50 and two at 200 boards, in turn with the version before: 2.38-2.60 s against
-  2.33-2.46 s, and 17.87/18.12 s against 17.74/18.40 s. No difference the runs can show.
-  With the update journal nothing in the pipeline waits, so no lock is needed, and it is
-  now kept in that simpler form: `python -m bench.pipeline` back to back 143-180 µs per
-  keystroke against 183-215 µs (three runs each, in turn); with real clients, three rounds
-  each, 15.3-17.9 s against 16.9-17.7 s at 200 boards and 0.77-0.87 s against 0.72-0.85 s
-  at 1 board of 10, no difference the runs can show.
+  read it while appends still waited for a commit (an `asyncio.Lock` kept the order with
+  batches the worker takes). Three rounds at 1 board of 50 and two at 200 boards, in turn
+  with the version before: 2.38-2.60 s against 2.33-2.46 s, and 17.87/18.12 s against
+  17.74/18.40 s. No difference the runs can show. (Kept since in a simpler form, above.)
 - Committing every append on the event loop whenever the database thread is idle, not only
   one that comes 5 ms after the last (`ALONE_SECONDS = 0`). Two rounds at 200 boards:
   17.98 and 18.35 s of CPU against 17.21 and 17.69 s. At a thousand keystrokes a second a
@@ -378,10 +381,12 @@ journal, apply, frame, write to ten connections), CPU per keystroke:
 
 The last row is the rate of the 1 room × 10 setting (ten people, a keystroke every 300 ms
 each): the same work costs several times the CPU when each keystroke comes alone. The
-first two rows went up with the update journal (from 83 and 242 µs): with no commit to
-wait for, keystrokes sent back to back no longer pile up behind one and go through the room
-in batches of a hundred or more; each goes through on its own, as every keystroke at a
-human pace already did.
+first two rows went up with the update journal (from 83 and 242 µs to 196 and 336 µs): with
+no commit to wait for, keystrokes sent back to back no longer pile up behind one and go
+through the room in batches of a hundred or more; each goes through on its own, as every
+keystroke at a human pace already did. They came down again when a keystroke that finds
+its room idle stopped being handed over to the room's worker task.
+
 Starting cold is what costs on this machine. Storing one keystroke (`python -m
 bench.commits`, CPU per keystroke, less the cost of the pauses themselves):
 
