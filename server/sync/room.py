@@ -314,8 +314,7 @@ class Room:
                 stopping = any(s.is_stop for s in batch)
                 await self._process([s for s in batch if not s.is_stop])
         except Exception:
-            log.exception("room failed", extra={"board": self.board_id})
-            self.fail()
+            self._failed_processing()
 
     def _idle(self) -> bool:
         """Open, nothing waiting for the worker, no batch between staging and storing."""
@@ -328,8 +327,12 @@ class Room:
         try:
             await self._process([submission])
         except Exception:
-            log.exception("room failed", extra={"board": self.board_id})
-            self.fail()
+            self._failed_processing()
+
+    def _failed_processing(self) -> None:
+        """What went wrong in the pipeline is not one update's fault: the room stops."""
+        log.exception("room failed", extra={"board": self.board_id})
+        self.fail()
 
     async def _process(self, batch: list[_Submission]) -> None:
         try:
