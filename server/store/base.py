@@ -38,6 +38,11 @@ class BoardState:
     updates: Sequence[bytes]
     last_id: int
 
+    @property
+    def in_order(self) -> list[bytes]:
+        """The snapshot, if any, then the log: every update, in the order to apply them."""
+        return ([self.snapshot] if self.snapshot else []) + list(self.updates)
+
 
 @dataclass(frozen=True)
 class CompactionResult:

@@ -149,8 +149,7 @@ class Room:
     async def load(self) -> None:
         started = time.perf_counter()
         saved = await self._store.load(self.board_id)
-        updates = ([saved.snapshot] if saved.snapshot else []) + list(saved.updates)
-        self._staging = Staging(self._schema, updates)
+        self._staging = Staging(self._schema, saved.in_order)
         self._updates_since_compaction = len(saved.updates)
         self._worker = asyncio.create_task(self._work(), name=f"room-{self.board_id}")
         self._fanout.subscribe(self.board_id, self._from_elsewhere)
@@ -509,7 +508,7 @@ class Room:
         we did not hear from them."""
         saved = await self._store.load(self.board_id)
         stored: Doc[Any] = Doc()
-        for update in ([saved.snapshot] if saved.snapshot else []) + list(saved.updates):
+        for update in saved.in_order:
             stored.apply_update(update)
         missing = stored.get_update(self.doc.get_state())
         if self.state is RoomState.OPEN:

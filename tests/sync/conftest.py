@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from server.services import Services, build_services
+from server.services import Services
 from server.settings import Settings
+from tests.sync.in_room import running
 
 
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     """The server's services on its SQLite store in `tmp_path`."""
-    started = build_services(Settings.from_env().with_overrides(data_dir=tmp_path))
-    await started.store.open()
-    yield started
-    await started.rooms.close_all()
-    await started.store.close()
+    async with running(Settings.from_env().with_overrides(data_dir=tmp_path)) as started:
+        yield started

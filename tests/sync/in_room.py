@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Text
@@ -9,10 +11,21 @@ from pycrdt import Array, Doc, Map, Text
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.boards import create_board
-from server.services import Services
+from server.services import Services, build_services
+from server.settings import Settings
 from server.sync import protocol
 from server.sync.connection import Connection
 from server.sync.room import Room
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Services]:
+    """The server's services with their store open; rooms and store closed after."""
+    started = build_services(settings)
+    await started.store.open()
+    yield started
+    await started.rooms.close_all()
+    await started.store.close()
 
 
 class Socket:
@@ -105,8 +118,7 @@ def worry_text(doc: Doc[Any]) -> str:
 async def stored_doc(services: Services, board_id: str) -> Doc[Any]:
     """The board as the store has it."""
     doc: Doc[Any] = Doc()
-    state = await services.store.load(board_id)
-    for update in ([state.snapshot] if state.snapshot else []) + list(state.updates):
+    for update in (await services.store.load(board_id)).in_order:
         doc.apply_update(update)
     return doc
 

@@ -13,14 +13,14 @@ import pytest
 from pycrdt import Doc
 
 from server.errors import CloseCode
-from server.services import Services, build_services
+from server.services import Services
 from server.settings import Settings
 from server.sync import protocol
 from server.sync.connection import Connection
 from server.sync.room import Room
 from tests.support.services import fresh_database
 from tests.support.waiting import until
-from tests.sync.in_room import Socket, connect, oma_typing, settled, stored_doc, worry_text
+from tests.sync.in_room import Socket, connect, oma_typing, running, settled, stored_doc, worry_text
 
 
 @pytest.fixture
@@ -31,11 +31,8 @@ async def database(postgres_url: str) -> str:
 @pytest.fixture
 async def on_postgres(tmp_path: Path, database: str) -> AsyncIterator[Services]:
     settings = Settings.from_env().with_overrides(data_dir=tmp_path, database_url=database)
-    started = build_services(settings)
-    await started.store.open()
-    yield started
-    await started.rooms.close_all()
-    await started.store.close()
+    async with running(settings) as started:
+        yield started
 
 
 @contextlib.asynccontextmanager
