@@ -12,7 +12,7 @@ from server.access.roles import Role
 from server.access.tokens import TokenSigner, load_secret_key
 from server.boards import new_board_id
 from tests.support.node import NodeClients
-from tests.support.server import Admin, ServerProcess
+from tests.support.server import Admin, ServerProcess, metric
 from tests.support.waiting import until
 from tests.sync.helpers import card
 
@@ -34,13 +34,13 @@ async def test_health_and_metrics_report_rooms_connections_and_updates(
     assert "netwerkbord_open_rooms 1.0" in metrics
     assert 'netwerkbord_connections{role="facilitator"} 1.0' in metrics
     assert 'netwerkbord_connections{role="viewer"} 1.0' in metrics
-    accepted = next(
-        line
-        for line in metrics.splitlines()
-        if line.startswith("netwerkbord_updates_accepted_total")
-    )
-    assert float(accepted.split()[-1]) >= 2  # the card, and the server naming the participants
-    assert "netwerkbord_store_append_seconds_bucket" in metrics
+    # the card, and the server naming the participants
+    assert metric(metrics, "netwerkbord_updates_accepted_total") >= 2
+    stored = metric(metrics, "netwerkbord_store_append_seconds_count")
+    assert stored >= 2
+    assert metric(metrics, 'netwerkbord_store_append_seconds_bucket{le="+Inf"}') == stored
+    assert metric(metrics, "netwerkbord_bytes_received_total") > 0
+    assert metric(metrics, "netwerkbord_bytes_sent_total") > 0
 
 
 async def test_broadcasts_are_written_straight_to_the_sockets(

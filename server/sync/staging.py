@@ -181,20 +181,23 @@ class Staging:
         events: list[tuple[str, _Seen]] = []
         self._events = events
         try:
-            self.doc.apply_update(update)
-        except (Exception, PanicException) as error:
-            raise MalformedMessage("The update could not be read.") from error
+            # One transaction for the update and the reads after it: Yrs reports the
+            # events when it commits, at the end of this block.
+            with self.doc.transaction():
+                try:
+                    self.doc.apply_update(update)
+                except (Exception, PanicException) as error:
+                    raise MalformedMessage("The update could not be read.") from error
+                after = self.doc.get_state()
+                if builds_on_unknown(get_update(update, after), after):
+                    raise MissingHistory
+                if root_count(self.doc) != len(self.roots):
+                    unknown = set(self.doc.keys()) - self._schema.root_names
+                    raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
         finally:
             self._events = None
-        with self.doc.transaction():  # one transaction for every read below
-            after = self.doc.get_state()
-            change = Change(self._touches(events), before, after)
-            if builds_on_unknown(get_update(update, after), after):
-                raise MissingHistory
-            if root_count(self.doc) != len(self.roots):
-                unknown = set(self.doc.keys()) - self._schema.root_names
-                raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
-            self._validate(change)
+        change = Change(self._touches(events), before, after)
+        self._validate(change)
         self._state = after
         return change
 
@@ -258,26 +261,30 @@ class Staging:
         )
 
     def _validate(self, change: Change) -> None:
-        roots = self.roots
-        checked: set[tuple[str, int | None]] = set()
         try:
-            for touch in change.touches:
-                if self._typing_within_limit(touch):
-                    continue
-                root = roots[touch.root]
-                if not isinstance(root, Array):
-                    if (touch.root, None) not in checked:
-                        self._schema.validate_root(touch.root, root)
-                        checked.add((touch.root, None))
-                    continue
-                if touch.inserted:
-                    self._check_length(touch.root, root)
-                for index in self._touched_indices(touch, root):
-                    if (touch.root, index) not in checked:
-                        self._schema.validate_item(touch.root, index, root[index])
-                        checked.add((touch.root, index))
+            rest = [touch for touch in change.touches if not self._typing_within_limit(touch)]
+            if rest:
+                with self.doc.transaction():  # one transaction for every read
+                    self._validate_reading(rest)
         except SchemaViolation as violation:
             raise UpdateRefused(f"Not a valid board ({violation.where}).") from violation
+
+    def _validate_reading(self, touches: list[Touch]) -> None:
+        roots = self.roots
+        checked: set[tuple[str, int | None]] = set()
+        for touch in touches:
+            root = roots[touch.root]
+            if not isinstance(root, Array):
+                if (touch.root, None) not in checked:
+                    self._schema.validate_root(touch.root, root)
+                    checked.add((touch.root, None))
+                continue
+            if touch.inserted:
+                self._check_length(touch.root, root)
+            for index in self._touched_indices(touch, root):
+                if (touch.root, index) not in checked:
+                    self._schema.validate_item(touch.root, index, root[index])
+                    checked.add((touch.root, index))
 
     def _check_length(self, name: str, root: Array[Any]) -> None:
         limit = self._schema.item_limit(name)

@@ -46,9 +46,17 @@ class ServerProcess:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-            "--data-dir", str(self.data_dir),
-            env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
         ready = asyncio.get_running_loop().create_future()
         self._reader = asyncio.create_task(self._read_log(ready))
@@ -108,7 +116,10 @@ class Admin:
         return board.id
 
     async def token(
-        self, board_id: str, role: Role | str = Role.PARTICIPANT, name: str = "Oma Jansen",
+        self,
+        board_id: str,
+        role: Role | str = Role.PARTICIPANT,
+        name: str = "Oma Jansen",
         ttl: int = 3600,
     ) -> str:
         return await grant_access(self.store, self.signer, board_id, Role(role), name, ttl)
@@ -122,3 +133,8 @@ async def running_server(data_dir: Path, **env: str) -> AsyncIterator[ServerProc
         yield server
     finally:
         await server.stop()
+
+
+def metric(text: str, name: str) -> float:
+    """The value of `name` in a /metrics page (summed over lines that start with it)."""
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name))

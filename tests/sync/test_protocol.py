@@ -40,6 +40,9 @@ def test_a_long_length_is_read_as_yjs_writes_it() -> None:
         b"\x00\x05",
         b"\x00\x00\x05abc",
         b"\x00\x00\x01ab",
+        b"\x00\x02\x05abc",
+        b"\x00\x02\x02abc",
+        b"\x00\x02\x85" + bytes(133),  # 0x85 begins a longer length, not 133 in one byte
         b"\x09",
         b"\x00\x00" + b"\xff" * 9,
         b"\x01\x03\x01\x01\x01",

@@ -15,7 +15,7 @@ from server.access.roles import Role
 from server.errors import CloseCode
 from server.sync import protocol
 from tests.support.node import NodeClients
-from tests.support.server import Admin, ServerProcess, running_server
+from tests.support.server import Admin, ServerProcess, metric, running_server
 from tests.sync.helpers import card
 
 QUEUE_LIMIT = 8
@@ -32,10 +32,6 @@ async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
         tmp_path / "data", send_queue_limit=str(QUEUE_LIMIT), **limits
     ) as process:
         yield process
-
-
-def metric(text: str, name: str) -> float:
-    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name))
 
 
 async def test_a_client_that_stops_reading_is_closed_and_the_others_get_everything(
