@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import commits, history, phone, pipeline, report, sections
+from bench import commits, history, instructions, phone, pipeline, report, sections
 from bench.scenario import SETTINGS, WORKERS, Setting, prepare_rooms, run
 from bench.servers import BENCH, Running, start_floor, start_ours, start_reference
 
@@ -117,6 +117,7 @@ async def main(quick: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         results["phone"] = await phone.measure(Path(folder))
     results["pipeline"] = await pipeline_runs()
+    results["instructions"] = instructions.measure()
     out = BENCH / "results" / ("quick.json" if quick else "latest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))

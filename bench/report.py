@@ -356,6 +356,21 @@ def _per_keystroke(results: dict[str, Any]) -> str:
     )
 
 
+def _instructions(results: dict[str, Any]) -> str:
+    counted = results.get("instructions")
+    if not counted:
+        return "(Instructions were not counted in this run: valgrind is not installed.)"
+    return (
+        "Instructions per keystroke, which the host's load does not move (`python -m "
+        "bench.instructions`: the counters row under valgrind's callgrind, "
+        f"{counted['keystrokes'][0]:,} and {counted['keystrokes'][1]:,} keystrokes, the "
+        f"difference per keystroke between them): {counted['per_keystroke']:,}, the pycrdt "
+        "client making the keystrokes included. Folding the journal runs on a timer, so "
+        "the count moves by about 3% from run to run; a change smaller than that does not "
+        "show here either."
+    )
+
+
 def _pipeline(results: dict[str, Any]) -> str:
     runs = results.get("pipeline")
     if not runs or "counters" not in runs:
@@ -390,6 +405,8 @@ no commit to wait for, keystrokes sent back to back no longer pile up behind one
 through the room in batches of a hundred or more; each goes through on its own, as every
 keystroke at a human pace already did. They came down again when a keystroke that finds
 its room idle stopped being handed over to the room's worker task.
+
+{_instructions(results)}
 
 Starting cold is what costs on this machine. Storing one keystroke (`python -m
 bench.commits`, CPU per keystroke, less the cost of the pauses themselves):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pycrdt import Doc
 
+_NOTHING_LEFT = b"\x00\x00"  # an update with no structs and an empty delete set
+
 
 def decode_state_vector(data: bytes) -> dict[int, int]:
     """A state vector as {client id: clock}. Its byte order follows a hash map's, so two
@@ -25,6 +27,8 @@ def builds_on_unknown(rest: bytes, state_vector: bytes) -> bool:
     struct the document has taken out (`get_update(update, state_vector)`, encoded by Yrs):
     structs left in it build on missing items, and a deletion of items the document has not
     seen would be kept pending by Yrs and applied unjudged when those items arrive."""
+    if rest == _NOTHING_LEFT:  # the common case: the document took all of it
+        return False
     values = _var_uints(rest)
     if next(values) != 0:  # groups of structs still to integrate
         return True
