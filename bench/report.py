@@ -187,8 +187,8 @@ above):
   and several reads of the card, each its own pycrdt transaction, and pycrdt's conversion
   of every event into Python objects. Now: state vectors are compared only for an update
   that no event shows, the root count comes from Yrs directly, the card's author from the
-  document's author mirror, the remaining reads share one transaction, and a
-  keystroke's event is read straight from Yrs (its place and the text's new length).
+  document's author mirror, the update and the reads after it share one transaction, and
+  a keystroke's event is read straight from Yrs (its place and the text's new length).
 - **The stack is not what costs; our pipeline is.** {_floor_summary(results)}
 - **What the reference does not do.** It keeps nothing: no schema, no roles, no storage.
   Every update here is checked against the board schema and the sender's role, written to
