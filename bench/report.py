@@ -207,17 +207,30 @@ above):
   15.3-17.9 s against 16.9-17.7 s at 200 boards and 0.77-0.87 s against 0.72-0.85 s at
   1 board of 10, no difference the runs can show. Kept for the pipeline's figures (less
   work for every keystroke), not for a gain the settings have shown.
+- **Counting, decoding and staging a keystroke.** Five counts a keystroke (bytes in and
+  out, messages sent, updates stored, the store's time) went through prometheus_client,
+  which takes a lock for each: 20-26 µs of a keystroke at 200 boards, timed as the steps
+  are. They are now plain numbers the registry reads when scraped (server/metrics.py). A
+  short live edit is decoded without building a reader (4.3 µs to 1.0 µs warm); staging
+  applies the update and reads after it in one pycrdt transaction instead of two, and a
+  keystroke's one event skips the general paths (staging 19.4 µs to 14.9 µs warm).
+  Instructions per keystroke through the pipeline (`python -m bench.instructions`, above):
+  472,683 before, 421,035 and 422,277 after (11% fewer). With real clients, in turn with
+  the version before, the rounds could not tell them apart: at 1 board of 50 1.22/1.21/1.14 s
+  against 1.25/1.31/1.25 s on a quiet host and 1.57/1.79/1.79 s against 1.67/1.56/1.72 s on
+  a busy one; at 200 boards, nine rounds each, medians 14.8 s against 15.0 s (12.8-16.6 s
+  against 11.8-17.3 s). Kept: less work for every keystroke, and no behaviour changed.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
   holding 2,000 clients, and every write wakes one of them.
-- **The median at 200 boards.** Ours is several times the floor's and the reference's, and
-  moves most from round to round: the same CPU per keystroke that the table shows as 1.3-1.4
-  times the reference's. A thousand keystrokes a second at about 600 µs each keep the main thread
-  busy well over half the time, and it shares two cores with the clients' four Node
-  processes, so keystrokes wait for one another. The floor, at about 400 µs, does not get
-  there. Less CPU per keystroke is the way to a lower median here, as it is to the CPU
-  target.
+- **The median at 200 boards.** It moves most from round to round, ours most: on a busy
+  host ours has been several times the floor's and the reference's (14.0 ms against 4.1
+  and 4.6 ms in the run of 2026-11-23 21:27 UTC), on a quiet one all three are about a
+  millisecond. A thousand keystrokes a second at 360-600 µs each keep the main thread busy
+  a third to over half the time, and it shares two cores with the clients' four Node
+  processes, so when the host is slow keystrokes wait for one another. Less CPU per
+  keystroke is the way to a steadier median here, as it is to the CPU target.
 - **Garbage collection.** A full collection with 2,000 connections open (about 360,000
   tracked objects) pauses the process for 100-300 ms. They came while clients connected
   and left, not while they typed: in the steps' table the collector's share of the typing
@@ -263,8 +276,9 @@ Tried and not kept:
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
-today); keep the objects of long-lived connections out of the garbage
-collector's full passes.
+today); fewer instructions per keystroke in our own code, which `bench.instructions` now
+counts steadily enough to judge a change of a few percent; keep the objects of long-lived
+connections out of the garbage collector's full passes.
 
 Durability is not traded for speed: every update is stored before it is broadcast, in
 every setting above (in the update journal, which a killed server loses no more of than a
@@ -338,7 +352,7 @@ main thread used {sections["main_thread_seconds"]} s of CPU for {keystrokes:,} k
 {per_keystroke_table(sections)}
 
 Each step costs several times here what it costs alone in a loop (staging a keystroke
-takes about 20 µs back to back on this machine, of which the apply about 7 µs): the server
+takes about 15 µs back to back on this machine, of which the apply about 4 µs): the server
 shares two cores with four Node processes, so a keystroke seldom finds the server's code
 and data still in the caches. The steps the floor does not have (staging, whose apply
 is counted under applying as the floor's is, roles, the journal and the database thread)
