@@ -80,7 +80,10 @@ def write(results: dict[str, Any]) -> None:
                 f"| {setting['name']} | {label} | {_figure(ours[key])} | {_figure(floor[key])} | "
                 f"{_figure(ref[key])} | {_ratio(ours[key], ref[key])} | {_ratio(floor[key], ref[key])} |"
             )
-        by_round = (("cpu_seconds", "server CPU s, round by round"), ("p99_ms", "p99 ms, round by round"))
+        by_round = (
+            ("cpu_seconds", "server CPU s, round by round"),
+            ("p99_ms", "p99 ms, round by round"),
+        )
         for key, label in by_round:
             rows.append(
                 f"| {setting['name']} | {label} | {_each(ours, key)} | {_each(floor, key)} | "
@@ -336,12 +339,16 @@ def _sections(results: dict[str, Any]) -> str:
     def seconds(prefix: str) -> float:
         return sum(value["seconds"] for step, value in steps.items() if step.startswith(prefix))
 
-    ours_only = (  # µs per keystroke in the steps the floor does not have
-        seconds("staging")
-        + seconds("roles")
-        + seconds("writing to the update journal")
-        + sections["other_threads_seconds"]
-    ) / keystrokes * 1e6
+    ours_only = (
+        (  # µs per keystroke in the steps the floor does not have
+            seconds("staging")
+            + seconds("roles")
+            + seconds("writing to the update journal")
+            + sections["other_threads_seconds"]
+        )
+        / keystrokes
+        * 1e6
+    )
     return f"""Our server at {sections["setting"]}, its keystrokes' steps timed (`python -m
 bench.sections`: the same setting, the server started with each step wrapped in a thread CPU
 clock; a step's time excludes the steps inside it, so the rows add up; about 2 µs of the
@@ -450,9 +457,11 @@ def _verdict(results: dict[str, Any]) -> str:
     budgets = {"1 room × 50 clients": 50.0, "200 rooms × 10 clients": 100.0}
     for setting in results["settings"]:
         ours, ref = setting["netwerkbord"], setting["reference"]
-        line = (f"- {setting['name']}: p99 {ours['p99_ms']:.1f} ms against the reference's "
-                f"{ref['p99_ms']:.1f} ms ({_ratio(ours['p99_ms'], ref['p99_ms'])}×), "
-                f"CPU {ours['cpu_seconds']:.1f} s against {ref['cpu_seconds']:.1f} s")
+        line = (
+            f"- {setting['name']}: p99 {ours['p99_ms']:.1f} ms against the reference's "
+            f"{ref['p99_ms']:.1f} ms ({_ratio(ours['p99_ms'], ref['p99_ms'])}×), "
+            f"CPU {ours['cpu_seconds']:.1f} s against {ref['cpu_seconds']:.1f} s"
+        )
         budget = budgets.get(setting["name"])
         if budget is not None:
             met = "met" if ours["p99_ms"] < budget else "NOT met"
@@ -476,6 +485,8 @@ def _verdict(results: dict[str, Any]) -> str:
         f"which the server never leaves (it compacts after 1,000 updates)."
     )
     phone_bytes = results["phone"]["total_bytes"]
-    lines.append(f"- The phone page under 150 KB: {'met' if phone_bytes < 150_000 else 'NOT met'} "
-                 f"({phone_bytes:,} bytes).")
+    lines.append(
+        f"- The phone page under 150 KB: {'met' if phone_bytes < 150_000 else 'NOT met'} "
+        f"({phone_bytes:,} bytes)."
+    )
     return "\n".join(lines)
