@@ -221,13 +221,8 @@ class Staging:
     def _touches(self, events: list[tuple[str, _Seen]]) -> list[Touch]:
         """The touches of one update. Changes to array roots come first: they bring the
         author mirror to the after-update positions that the other events' paths use."""
-        if len(events) == 1:  # a keystroke
-            root, seen = events[0]
-            return [self._touch_inside(root, seen) if seen.path else self._touch_root(root, seen)]
-        to_arrays = [(root, seen) for root, seen in events if not seen.path]
-        inside = [(root, seen) for root, seen in events if seen.path]
-        touches = [self._touch_root(root, seen) for root, seen in to_arrays]
-        return touches + [self._touch_inside(root, seen) for root, seen in inside]
+        touches = [self._touch_root(root, seen) for root, seen in events if not seen.path]
+        return touches + [self._touch_inside(root, seen) for root, seen in events if seen.path]
 
     def _touch_inside(self, root: str, seen: _Seen) -> Touch:
         path, event = seen.path, seen.event
