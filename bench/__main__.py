@@ -117,7 +117,7 @@ async def main(quick: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         results["phone"] = await phone.measure(Path(folder))
     results["pipeline"] = await pipeline_runs()
-    results["instructions"] = instructions.measure()
+    results["instructions"] = await instructions.measure()
     out = BENCH / "results" / ("quick.json" if quick else "latest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -28,6 +28,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.sync import protocol
+from server.sync.inbound import BoardSocketProtocol
 from server.sync.wire import SCOPE_KEY, CaptureDirectWriter, DirectWriter, binary_frame
 
 READY = "floor listening"
@@ -108,6 +109,7 @@ def main(port: int) -> None:
         app,
         host="127.0.0.1",
         port=port,
+        ws=BoardSocketProtocol,
         ws_max_size=1024 * 1024,
         ws_per_message_deflate=False,
         log_level="warning",

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from pycrdt import Doc
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from bench.scenario import SETTINGS, Setting, prepare_rooms, run
 from bench.servers import Running, start_ours
@@ -35,6 +34,7 @@ from server import cli, policy
 from server.store.journal import UpdateJournal
 from server.sync import protocol
 from server.sync.connection import DocumentUpdate
+from server.sync.inbound import BoardSocketProtocol
 from server.sync.presence import Presence
 from server.sync.room import Room
 from server.sync.staging import Staging
@@ -109,9 +109,17 @@ def _thread_seconds() -> dict[str, float]:
 
 def _serve(argv: list[str]) -> int:
     steps = Steps()
-    steps.wrap(WebSocketsSansIOProtocol, "data_received", "reading and parsing frames (uvicorn, websockets)")
+    steps.wrap(
+        BoardSocketProtocol,
+        "data_received",
+        "reading frames (server/sync/inbound.py, else websockets)",
+    )
     steps.wrap(protocol, "decode", "decoding a message (y-protocols)")
-    steps.wrap(Staging, "stage", "staging: the update applied to the room's document, its events read, the schema")
+    steps.wrap(
+        Staging,
+        "stage",
+        "staging: the update applied to the room's document, its events read, the schema",
+    )
     steps.wrap(Doc, "apply_update", "applying to a document (Yrs)")
     steps.wrap(policy, "check", "roles (policy.check)")
     steps.wrap(UpdateJournal, "write", "writing to the update journal")
@@ -197,4 +205,3 @@ if __name__ == "__main__":
     measured = asyncio.run(measure(SETTINGS[-1]))
     print(json.dumps(measured, indent=2, ensure_ascii=False))
     print(per_keystroke_table(measured))
-

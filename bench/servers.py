@@ -37,7 +37,8 @@ class Running:
     def system_calls(self) -> tuple[int, int]:
         """Read and write system calls the server has made so far (sockets included)."""
         counts = dict(
-            line.split(": ") for line in Path(f"/proc/{self.process.pid}/io").read_text().splitlines()
+            line.split(": ")
+            for line in Path(f"/proc/{self.process.pid}/io").read_text().splitlines()
         )
         return int(counts["syscr"]), int(counts["syscw"])
 
@@ -58,7 +59,13 @@ class Running:
 
 
 async def start_process(
-    name: str, command: list[str], env: dict[str, str], port: int, ready: str, client_url: str
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    ready: str,
+    client_url: str,
+    ready_seconds: float = 60,
 ) -> Running:
     process = await asyncio.create_subprocess_exec(
         *command,
@@ -78,20 +85,38 @@ async def start_process(
                 started.set_result(None)
 
     asyncio.get_running_loop().create_task(read())
-    await asyncio.wait_for(started, 60)
+    await asyncio.wait_for(started, ready_seconds)
     return Running(name, process, port, client_url, log)
 
 
 async def start_ours(
-    data_dir: Path, entry: tuple[str, ...] = ("-m", "server.cli"), env: dict[str, str] | None = None
+    data_dir: Path,
+    entry: tuple[str, ...] = ("-m", "server.cli"),
+    env: dict[str, str] | None = None,
+    under: tuple[str, ...] = (),
+    ready_seconds: float = 60,
 ) -> Running:
-    """`netwerkbord serve` on SQLite in `data_dir`; `entry` may put a wrapper in front of
-    the command line (bench.sections does)."""
+    """`netwerkbord serve` on SQLite in `data_dir`; `entry` may put a Python wrapper in front
+    of the command line (bench.sections does), `under` a program such as valgrind."""
     port = free_port()
-    command = [sys.executable, *entry, "serve", "--port", str(port), "--data-dir", str(data_dir)]
+    command = [
+        *under,
+        sys.executable,
+        *entry,
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
     return await start_process(
-        "netwerkbord", command, env or {}, port, "Uvicorn running on",
+        "netwerkbord",
+        command,
+        env or {},
+        port,
+        "Uvicorn running on",
         f"ws://127.0.0.1:{port}/ws/boards",
+        ready_seconds,
     )
 
 

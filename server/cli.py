@@ -23,6 +23,7 @@ from server.logs import configure
 from server.records.service import Records
 from server.settings import Settings, SettingsError
 from server.store import Store, store_for
+from server.sync.inbound import BoardSocketProtocol
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,6 +111,7 @@ def _serve(settings: Settings) -> int:
         app,
         host=settings.host,
         port=settings.port,
+        ws=BoardSocketProtocol,
         ws_max_size=settings.max_message_bytes,
         ws_per_message_deflate=False,
         log_config=None,

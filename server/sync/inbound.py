@@ -1,0 +1,83 @@
+"""Reading a board client's frames: the frame a Yjs client nearly always sends is read here,
+everything else by websockets, as before.
+
+Almost every frame a y-websocket client sends is a whole binary message in one masked frame
+shorter than 64 KiB. websockets reads each through a generator, a stream reader and a frame
+object, and uvicorn then walks its list of events: together more of the server's time per
+keystroke than anything outside our own pipeline (docs/performance.md). `BoardSocketProtocol`
+is uvicorn's websockets protocol with one change: while the connection is open and stands at
+a frame boundary, it reads such frames itself and queues each message exactly as uvicorn
+would. The first frame that is anything else, and all data after it, goes to websockets:
+text, control frames (ping, close), fragments, 64-bit lengths, a frame the network cut short
+(websockets keeps its head until the rest comes, and reads on from there), and every frame it
+refuses (unmasked, reserved bits set, over the size limit), so errors and close codes stay
+websockets' own.
+"""
+
+from __future__ import annotations
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
+
+try:
+    from websockets.speedups import apply_mask
+except ImportError:  # websockets built without its C extension
+    from websockets.utils import apply_mask
+
+_BINARY_FINAL = 0x82  # FIN, no reserved bits, opcode 2 (binary)
+_MASKED = 0x80
+_LENGTH_16 = 126  # a two-byte length follows; 127 (eight bytes) is left to websockets
+_MASK_BYTES = 4
+
+
+class BoardSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's websockets protocol, reading whole binary frames itself."""
+
+    def data_received(self, data: bytes) -> None:
+        if self._at_frame_boundary():
+            taken = self._queue_binary_frames(data)
+            if taken == len(data):
+                return
+            data = data[taken:]
+        super().data_received(data)
+
+    def _at_frame_boundary(self) -> bool:
+        """Open, nothing of a frame or a fragmented message held by websockets, no
+        extension that would change what a frame means."""
+        conn = self.conn
+        return (
+            conn.state is State.OPEN
+            and conn.current_size is None
+            and not conn.reader.buffer
+            and not conn.extensions
+            and not self.close_sent
+        )
+
+    def _queue_binary_frames(self, data: bytes) -> int:
+        """Queue the message of each whole binary frame at the start of `data`, as uvicorn
+        queues them; returns how many bytes those frames took."""
+        limit = self.conn.max_message_size
+        queue = self.queue
+        offset, end = 0, len(data)
+        while end - offset > 1 and data[offset] == _BINARY_FINAL:
+            second = data[offset + 1]
+            if not second & _MASKED:
+                break
+            length = second & ~_MASKED
+            header = offset + 2
+            if length == _LENGTH_16:
+                length = int.from_bytes(data[header : header + 2], "big")
+                header += 2
+            elif length > _LENGTH_16:
+                break
+            start = header + _MASK_BYTES
+            stop = start + length
+            if stop > end or (limit is not None and length > limit):
+                break
+            payload = apply_mask(data[start:stop], data[header:start])
+            queue.put_nowait({"type": "websocket.receive", "bytes": payload})
+            offset = stop
+        if offset and not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
+        return offset

@@ -1,0 +1,229 @@
+"""Frames from a client's socket, however the network cuts them and whatever comes between
+them, arrive whole and in order; what websockets refuses it still refuses
+(server/sync/inbound.py reads the common frames itself and leaves the rest to websockets)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import pytest
+from pycrdt import Array, Doc, Map, Text
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+from websockets.uri import parse_uri
+
+from server.access.roles import Role
+from server.sync import protocol
+from tests.conftest import print_log_if_failed
+from tests.support.node import NodeClients
+from tests.support.server import Admin, ServerProcess, running_server
+from tests.sync.helpers import card
+
+LIMIT = 2000
+START = "Zorg: "
+
+
+@pytest.fixture
+async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
+    async with running_server(tmp_path / "data", max_message_bytes=str(LIMIT)) as process:
+        yield process
+    print_log_if_failed(request, process)
+
+
+class RawClient:
+    """A board connection whose bytes the test writes itself: cut anywhere, control frames
+    between them, frames websockets' own client would never send."""
+
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, parser: ClientProtocol
+    ) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._parser = parser  # reads the server's side
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(cls, url: str) -> AsyncIterator[RawClient]:
+        uri = parse_uri(url)
+        parser = ClientProtocol(uri)
+        reader, writer = await asyncio.open_connection(uri.host, uri.port)
+        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        parser.send_request(parser.connect())
+        writer.write(b"".join(parser.data_to_send()))
+        while parser.state is State.CONNECTING:
+            parser.receive_data(await asyncio.wait_for(reader.read(65536), 10))
+        assert parser.state is State.OPEN, parser.handshake_exc
+        try:
+            yield cls(reader, writer, parser)
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    async def write(self, data: bytes, chunks: Iterable[int] | None = None) -> None:
+        """Write `data` at once, or in pieces of the sizes `chunks` gives, a moment apart
+        so that each reaches the server as a read of its own."""
+        if chunks is None:
+            self._writer.write(data)
+            await self._writer.drain()
+            return
+        offset = 0
+        for size in chunks:
+            self._writer.write(data[offset : offset + size])
+            await self._writer.drain()
+            await asyncio.sleep(0.001)
+            offset += size
+        assert offset >= len(data)
+
+    async def frames(self) -> AsyncIterator[Frame]:
+        """The server's frames as they come, until it closes the connection."""
+        while True:
+            for event in self._parser.events_received():
+                if isinstance(event, Frame):
+                    yield event
+            data = await asyncio.wait_for(self._reader.read(65536), 10)
+            if not data:
+                return
+            self._parser.receive_data(data)
+
+    async def close_code(self) -> int | None:
+        async for _ in self.frames():
+            pass
+        return None if self._parser.close_rcvd is None else self._parser.close_rcvd.code
+
+
+def frame(payload: bytes, opcode: Opcode = Opcode.BINARY, *, fin: bool = True) -> bytes:
+    return Frame(opcode, payload, fin).serialize(mask=True, extensions=[])
+
+
+def typing(author: str, typed: str) -> list[bytes]:
+    """The updates of a card being added and then `typed` into it, a character at a time."""
+    doc: Doc[object] = Doc()
+    updates: list[bytes] = []
+    doc.observe(lambda event: updates.append(event.update))
+    worries = doc.get("worries", type=Array)
+    worries.append(Map({**card("w", START, author=author), "text": Text(START)}))
+    text = worries[0]["text"]
+    for character in typed:
+        text.insert(len(text), character)
+    return updates
+
+
+async def facilitator_and_beamer(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> tuple[str, str, str]:
+    """A new board with the beamer watching; the facilitator's url and participant id."""
+    board = await admin.create_board()
+    beamer = await admin.token(board, Role.VIEWER, "Beamer")
+    assert await nodes.connect("beamer", server.ws_url, board, beamer) == {"synced": True}
+    token = await admin.token(board, Role.FACILITATOR, "Sanne")
+    author = admin.signer.verify(token, board).participant_id
+    return board, f"{server.ws_url}/{board}?token={token}", author
+
+
+async def wait_for_text(nodes: NodeClients, text: str) -> None:
+    await nodes.call("wait_text", name="beamer", part="worries", index=0, includes=text)
+
+
+async def stored_in_order(admin: Admin, board: str, sent: list[bytes]) -> None:
+    """Every update was stored as sent, one by one and in order (none held back and
+    merged with a later one, as an update arriving before what it builds on would be)."""
+    mine: list[bytes] = []
+    for _ in range(100):
+        saved = await admin.store.load(board)
+        mine = [update for update in saved.updates if update in set(sent)]
+        if len(mine) >= len(sent):
+            break
+        await asyncio.sleep(0.1)  # the server folds its journal into the database
+    assert mine == sent
+
+
+CUTS = {
+    "all at once": lambda size: None,
+    "byte by byte": lambda size: [1] * size,
+    "anywhere": lambda size: (random.Random(20261124).randint(1, 40) for _ in range(size)),
+}
+
+
+@pytest.mark.parametrize("cut", list(CUTS))
+async def test_frames_arrive_whole_and_in_order_however_the_network_cuts_them(
+    server: ServerProcess, admin: Admin, nodes: NodeClients, cut: str
+) -> None:
+    board, url, author = await facilitator_and_beamer(server, admin, nodes)
+    typed = "de kinderen alleen thuis"[: 8 if cut == "byte by byte" else None]
+    updates = typing(author, typed)
+    stream = b"".join(frame(protocol.sync_update(update)) for update in updates)
+    async with RawClient.open(url) as client:
+        await client.write(stream, CUTS[cut](len(stream)))
+        await wait_for_text(nodes, START + typed)
+    await stored_in_order(admin, board, updates)
+
+
+async def test_pings_and_fragments_between_frames_are_answered_and_kept_in_order(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    board, url, author = await facilitator_and_beamer(server, admin, nodes)
+    updates = typing(author, "vader")
+    messages = [protocol.sync_update(update) for update in updates]
+    fragmented = messages[3]
+    stream = b"".join(
+        [
+            frame(messages[0]),
+            frame(messages[1]),
+            frame(b"hoi", Opcode.PING),
+            frame(messages[2]),
+            frame(fragmented[:4], fin=False),
+            frame(fragmented[4:], Opcode.CONT),
+            frame(messages[4]),
+            frame(messages[5]),
+        ]
+    )
+    pong = None
+    async with RawClient.open(url) as client:
+        await client.write(stream)
+        async for received in client.frames():
+            if received.opcode is Opcode.PONG:
+                pong = received.data
+                break
+    assert pong == b"hoi"
+    await wait_for_text(nodes, START + "vader")
+    await stored_in_order(admin, board, updates)
+
+
+def unmasked(payload: bytes) -> bytes:
+    return Frame(Opcode.BINARY, payload).serialize(mask=False, extensions=[])
+
+
+def reserved_bit(payload: bytes) -> bytes:
+    data = bytearray(frame(payload))
+    data[0] |= 0x40  # RSV1: only an extension may set it, and none was agreed
+    return bytes(data)
+
+
+REFUSED = {
+    "unmasked": (unmasked, 1002),
+    "a reserved bit": (reserved_bit, 1002),
+    "longer than the limit": (lambda payload: frame(payload + bytes(LIMIT)), 1009),
+}
+
+
+@pytest.mark.parametrize("what", list(REFUSED))
+async def test_what_websockets_refuses_is_still_refused_after_good_frames(
+    server: ServerProcess, admin: Admin, nodes: NodeClients, what: str
+) -> None:
+    board, url, author = await facilitator_and_beamer(server, admin, nodes)
+    updates = typing(author, "ok")
+    bad, code = REFUSED[what]
+    good = b"".join(frame(protocol.sync_update(update)) for update in updates)
+    async with RawClient.open(url) as client:
+        await client.write(good)
+        await wait_for_text(nodes, START + "ok")
+        await client.write(bad(protocol.sync_update(b"\x00\x00")))
+        assert await client.close_code() == code
+    await stored_in_order(admin, board, updates)
