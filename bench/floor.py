@@ -58,9 +58,7 @@ class Room:
         for member, writer in list(self.members.items()):
             if member is sender:
                 continue
-            if writer is not None and writer.ready():
-                writer.write(frame)
-            else:
+            if writer is None or not writer.try_write(frame):
                 # a member that is leaving: its own handler takes it out
                 with contextlib.suppress(OSError, RuntimeError, WebSocketDisconnect):
                     await member.send_bytes(message)

@@ -46,13 +46,13 @@ class CountingSocket:
     def real(self) -> bool:
         return self._transport is not None
 
-    def ready(self) -> bool:
-        return self._transport is None or not self._transport.is_closing()
-
-    def write(self, frame: bytes) -> None:
-        self.frames += 1
+    def try_write(self, frame: bytes) -> bool:
         if self._transport is not None:
+            if self._transport.is_closing():
+                return False
             self._transport.write(frame)
+        self.frames += 1
+        return True
 
 
 DRAIN = """

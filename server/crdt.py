@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-from pycrdt import Doc
 
 _NOTHING_LEFT = b"\x00\x00"  # an update with no structs and an empty delete set
 
@@ -57,11 +54,3 @@ def _var_uints(data: bytes) -> Iterator[int]:
             if byte < 0x80:
                 break
         yield value
-
-
-def root_count(doc: Doc[Any]) -> int:
-    """How many root types `doc` has. `Doc.keys()` wraps every root in a Python object
-    first; this asks Yrs for the count alone (a sixth of the time, on every update)."""
-    with doc.transaction() as transaction:
-        assert transaction._txn is not None
-        return len(doc._doc.roots(transaction._txn))

@@ -97,8 +97,12 @@ class Connection:
         written now: the caller counts those (a broadcast counts once for all)."""
         if self._closing is not None:
             return False
-        if not self._outbox and not self._in_flight and self._direct and self._direct.ready():
-            self._direct.write(frame)
+        if (
+            not self._outbox
+            and not self._in_flight
+            and self._direct is not None
+            and self._direct.try_write(frame)
+        ):
             self._last_sent = time.monotonic()
             return True
         if len(self._outbox) >= self._queue_limit:

@@ -7,11 +7,12 @@ MalformedMessage, which closes only the connection that sent it.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from enum import IntEnum
 
-from pycrdt import create_awareness_message, create_update_message, write_var_uint
+from pycrdt import create_awareness_message, write_var_uint
 
 from server.errors import MalformedMessage
 
@@ -145,15 +146,28 @@ def _decode_awareness(payload: bytes) -> AwarenessUpdate:
         client_id = reader.var_uint()
         clock = reader.var_uint()
         state = reader.var_string()
-        try:
-            parsed = json.loads(state)
-        except ValueError as error:
-            raise MalformedMessage("Awareness state is not JSON.") from error
-        if parsed is not None and not isinstance(parsed, dict):
-            raise MalformedMessage("Awareness state must be an object.")
+        if len(state) <= _REMEMBERED_STATE_LENGTH:
+            _check_remembered_state(state)
+        else:
+            _check_state(state)
         entries.append(AwarenessEntry(client_id, clock, state))
     reader.finish()
     return AwarenessUpdate(tuple(entries))
+
+
+def _check_state(state: str) -> None:
+    try:
+        parsed = json.loads(state)
+    except ValueError as error:
+        raise MalformedMessage("Awareness state is not JSON.") from error
+    if parsed is not None and not isinstance(parsed, dict):
+        raise MalformedMessage("Awareness state must be an object.")
+
+
+# y-websocket sends back every awareness message it receives: the same states, checked
+# moments before. A state that passed is remembered (a refusal raises, and is not).
+_REMEMBERED_STATE_LENGTH = 1024
+_check_remembered_state = functools.lru_cache(maxsize=4096)(_check_state)
 
 
 def sync_step1(state_vector: bytes) -> bytes:
@@ -169,7 +183,10 @@ def sync_step2(update: bytes) -> bytes:
 
 
 def sync_update(update: bytes) -> bytes:
-    return create_update_message(update)
+    length = len(update)
+    if length < 0x80:  # a keystroke: its length in one byte
+        return _UPDATE_HEAD + bytes((length,)) + update
+    return _UPDATE_HEAD + write_var_uint(length) + update
 
 
 def awareness(entries: list[AwarenessEntry]) -> bytes:

@@ -359,47 +359,52 @@ class Room:
     async def _accept(self, batch: list[_Submission]) -> None:
         self._settled.clear()
         try:
-            await self._accept_unsettled(batch)
+            accepted: list[tuple[Connection | None, bytes, str]] = []
+            for submission in batch:
+                staged = self._stage(submission, accepted)
+                if staged is not None:
+                    accepted.append(staged)
+            if not accepted:
+                return
+            started = time.perf_counter()
+            local = [
+                LogEntry(self.board.id, update, author)
+                for _, update, author in accepted
+                if author != REMOTE_AUTHOR
+            ]
+            try:
+                if local:
+                    await self._store.append(local)
+            except Exception as error:
+                self._not_stored(batch, accepted, error)
+                return
+            self._metrics.store_latency.observe(time.perf_counter() - started)
+            self._staging.settle(update for _, update, _ in accepted)
+            for connection, update, author in accepted:
+                self._broadcast(DocumentUpdate.of(update), exclude=connection)
+                if author != REMOTE_AUTHOR:
+                    self._fanout.publish(self.board_id, UPDATE, update)
+            self._metrics.updates_accepted.inc(len(local))
+            self._updates_since_compaction += len(local)
+            if self._updates_since_compaction >= self._settings.compact_after_updates:
+                self.start_compaction()
         finally:
             self._settled.set()
 
-    async def _accept_unsettled(self, batch: list[_Submission]) -> None:
-        accepted: list[tuple[Connection | None, bytes, str]] = []
+    def _not_stored(
+        self,
+        batch: list[_Submission],
+        accepted: list[tuple[Connection | None, bytes, str]],
+        error: Exception,
+    ) -> None:
+        log.exception("store failed; updates not accepted", extra={"board": self.board_id})
+        self._staging.take_back()
+        for connection, _, _ in accepted:
+            if connection is not None:
+                connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
         for submission in batch:
-            staged = self._stage(submission, accepted)
-            if staged is not None:
-                accepted.append(staged)
-        if not accepted:
-            return
-        started = time.perf_counter()
-        local = [
-            LogEntry(self.board_id, update, author)
-            for _, update, author in accepted
-            if author != REMOTE_AUTHOR
-        ]
-        try:
-            if local:
-                await self._store.append(local)
-        except Exception as error:
-            log.exception("store failed; updates not accepted", extra={"board": self.board_id})
-            self._staging.take_back()
-            for connection, _, _ in accepted:
-                if connection is not None:
-                    connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
-            for submission in batch:
-                if submission.done is not None and not submission.done.done():
-                    submission.done.set_exception(error)
-            return
-        self._metrics.store_latency.observe(time.perf_counter() - started)
-        self._staging.settle(update for _, update, _ in accepted)
-        for connection, update, author in accepted:
-            self._broadcast(DocumentUpdate.of(update), exclude=connection)
-            if author != REMOTE_AUTHOR:
-                self._fanout.publish(self.board_id, UPDATE, update)
-        self._metrics.updates_accepted.inc(len(local))
-        self._updates_since_compaction += len(local)
-        if self._updates_since_compaction >= self._settings.compact_after_updates:
-            self.start_compaction()
+            if submission.done is not None and not submission.done.done():
+                submission.done.set_exception(error)
 
     def _stage(
         self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]

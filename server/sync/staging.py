@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
 
-from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent, get_update
+from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent
 from pycrdt import _pycrdt as yrs
 
-from server.crdt import builds_on_unknown, decode_state_vector, root_count
+from server.crdt import builds_on_unknown, decode_state_vector
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
@@ -182,16 +182,19 @@ class Staging:
         self._events = events
         try:
             # One transaction for the update and the reads after it: Yrs reports the
-            # events when it commits, at the end of this block.
-            with self.doc.transaction():
+            # events when it commits, at the end of this block. Inside it, Yrs is called
+            # directly: each of pycrdt's methods would open and close a nested transaction.
+            with self.doc.transaction() as transaction:
+                txn, ydoc = transaction._txn, self.doc._doc
+                assert txn is not None
                 try:
-                    self.doc.apply_update(update)
+                    ydoc.apply_update(txn, update)
                 except (Exception, PanicException) as error:
                     raise MalformedMessage("The update could not be read.") from error
-                after = self.doc.get_state()
-                if builds_on_unknown(get_update(update, after), after):
+                after = ydoc.get_state(txn)
+                if builds_on_unknown(yrs.get_update(update, after), after):
                     raise MissingHistory
-                if root_count(self.doc) != len(self.roots):
+                if len(ydoc.roots(txn)) != len(self.roots):  # Yrs made a root for a new name
                     unknown = set(self.doc.keys()) - self._schema.root_names
                     raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
         finally:

@@ -6,8 +6,8 @@ frame again. A server's frames are not masked, so one binary frame serves every 
 the room; under uvicorn's websockets protocol the socket is at hand to write it to.
 
 This reaches one level below ASGI, on purpose and in this module only. `DirectWriter.of`
-returns None for any other server or protocol, and `ready()` is False whenever the direct
-way could differ from the ASGI way (the socket is closing, a close frame went out, an
+returns None for any other server or protocol, and `try_write` writes nothing whenever the
+direct way could differ from the ASGI way (the socket is closing, a close frame went out, an
 extension such as compression was negotiated, the socket's buffer is full); the connection
 then queues the message and its sender task sends it through ASGI as before.
 """
@@ -50,18 +50,20 @@ class DirectWriter:
             return None
         return cls(protocol)
 
-    def ready(self) -> bool:
+    def try_write(self, frame: bytes) -> bool:
+        """Write `frame` now if the direct way cannot differ from the ASGI way; False, with
+        nothing written, if it could."""
         protocol = self._protocol
-        return (
+        if (
             protocol.conn.state is State.OPEN
             and not protocol.close_sent
             and not protocol.conn.extensions
             and protocol.writable.is_set()
             and not protocol.transport.is_closing()
-        )
-
-    def write(self, frame: bytes) -> None:
-        self._protocol.transport.write(frame)
+        ):
+            protocol.transport.write(frame)
+            return True
+        return False
 
 
 class CaptureDirectWriter:

@@ -34,11 +34,9 @@ class Socket:
     def __init__(self) -> None:
         self.frames: list[bytes] = []
 
-    def ready(self) -> bool:
-        return True
-
-    def write(self, frame: bytes) -> None:
+    def try_write(self, frame: bytes) -> bool:
         self.frames.append(frame)
+        return True
 
     def messages(self) -> list[protocol.Message]:
         """The frames' payloads, decoded (the server's frames are unmasked and whole)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pycrdt import create_update_message
 
 from server.errors import MalformedMessage
 from server.sync import protocol
@@ -23,6 +24,12 @@ def test_awareness_round_trips_and_keeps_the_json_text() -> None:
     entries = [AwarenessEntry(7, 3, '{"user":{"name":"Oma"}}'), AwarenessEntry(9, 1, "null")]
     decoded = protocol.decode(protocol.awareness(entries))
     assert decoded == protocol.AwarenessUpdate(tuple(entries))
+
+
+@pytest.mark.parametrize("size", [0, 1, 127, 128, 300, 16_384])
+def test_an_update_message_is_written_as_pycrdt_writes_it(size: int) -> None:
+    update = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    assert protocol.sync_update(update) == create_update_message(update)
 
 
 def test_a_long_length_is_read_as_yjs_writes_it() -> None:
@@ -64,3 +71,11 @@ def test_query_awareness_is_one_byte() -> None:
 
 def test_permission_denied_is_y_protocols_auth_message() -> None:
     assert protocol.permission_denied("nee") == b"\x02\x00\x03nee"
+
+
+def test_an_awareness_state_refused_once_is_refused_again() -> None:
+    """Valid states are remembered (clients send each back); a refusal never is."""
+    refused = protocol.awareness([AwarenessEntry(5, 1, "[1]")])
+    for _ in range(2):
+        with pytest.raises(MalformedMessage):
+            protocol.decode(refused)
