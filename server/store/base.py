@@ -91,7 +91,12 @@ class Store(Database, Protocol):
 
     @property
     def appends_at_once(self) -> bool:
-        """Whether `append` returns without ever giving up the event loop."""
+        """Whether `append` returns without ever giving up the event loop; `append_now`
+        then does the same without a coroutine."""
+        ...
+
+    def append_now(self, entries: Sequence[LogEntry]) -> None:
+        """`append`, for a store that `appends_at_once` (RuntimeError for any other)."""
         ...
 
     async def load(self, board_id: str) -> BoardState: ...

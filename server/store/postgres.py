@@ -127,6 +127,9 @@ class PostgresStore:
     async def append(self, entries: Sequence[LogEntry]) -> None:
         await self._commits.append(entries)
 
+    def append_now(self, entries: Sequence[LogEntry]) -> None:
+        raise RuntimeError("PostgreSQL appends in a transaction that is waited for: use append")
+
     async def _insert(self, rows: Sequence[LogEntry]) -> None:
         created = _now()
         async with self._pool.connection() as connection, connection.transaction():

@@ -194,7 +194,12 @@ class SQLiteStore:
             return None
         board_id, title, language, epoch, status, created_at = (str(value) for value in row[:6])
         return BoardRecord(
-            board_id, title, language, epoch, status, datetime.fromisoformat(created_at),
+            board_id,
+            title,
+            language,
+            epoch,
+            status,
+            datetime.fromisoformat(created_at),
             case_id=None if row[6] is None else str(row[6]),
         )
 
@@ -216,6 +221,11 @@ class SQLiteStore:
         if self._journal is None:
             await self._commits.append(entries)
             return
+        self.append_now(entries)
+
+    def append_now(self, entries: Sequence[LogEntry]) -> None:
+        if self._journal is None:
+            raise RuntimeError("the update journal is not open: use append")
         rows, position = self._journal.write(entries, _now())
         with self._unfolded_lock:
             self._unfolded += rows

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from starlette.websockets import WebSocket
 
@@ -18,6 +20,7 @@ from server.sync.connection import Connection
 from server.sync.room import Room
 from server.sync.rooms import Rooms
 from server.sync.wire import SCOPE_KEY as DIRECT_WRITER
+from server.sync.wire import DirectWriter
 
 log = logging.getLogger(__name__)
 
@@ -130,16 +133,52 @@ class BoardEndpoint:
         return CloseCode.BOARD_NOT_FOUND
 
     async def _pump(self, websocket: WebSocket, connection: Connection, room: Room) -> None:
-        limit = self._settings.max_message_bytes
-        while not connection.closed:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            data = message.get("bytes")
-            if data is None:
-                raise ConnectionClosed(CloseCode.MALFORMED_MESSAGE, "Expected binary data.")
-            self._metrics.bytes_in.inc(len(data))
-            if len(data) > limit:
-                raise ConnectionClosed(CloseCode.MESSAGE_TOO_BIG)
-            connection.take_message_allowance()
-            await room.receive(connection, data)
+        """Take the client's messages until it leaves or is closed: as they are read, where
+        the socket allows it and nothing is queued ahead of them (server/sync/inbound.py),
+        and through ASGI otherwise. The reader stands aside while a message from the queue
+        is handled, so that nothing overtakes it."""
+        direct: DirectWriter | None = websocket.scope.get(DIRECT_WRITER)
+        reader = partial(self._read_now, connection, room, partial(self._admit_message, connection))
+        try:
+            while not connection.closed:
+                if direct is not None:
+                    direct.read_with(reader)
+                message = await websocket.receive()
+                if direct is not None:
+                    direct.stop_reading()
+                if message["type"] == "websocket.disconnect":
+                    return
+                data = message.get("bytes")
+                if data is None:
+                    raise ConnectionClosed(CloseCode.MALFORMED_MESSAGE, "Expected binary data.")
+                self._take(connection, data)
+                await room.receive(connection, data)
+        finally:
+            if direct is not None:
+                direct.stop_reading()
+
+    def _read_now(
+        self, connection: Connection, room: Room, admit: Callable[[bytes], None], data: bytes
+    ) -> bool:
+        """One message as it is read; False if it has to wait its turn in the room."""
+        if connection.closed:
+            return True  # dropped: the ASGI way stops reading once a connection is closed
+        try:
+            return room.receive_now(connection, data, admit)
+        except ConnectionClosed as closing:
+            connection.close(closing)
+        except Exception:
+            log.exception("message failed", extra={"board": room.board_id})
+            connection.close(ConnectionClosed(CloseCode.INTERNAL_ERROR))
+        return True
+
+    def _take(self, connection: Connection, data: bytes) -> None:
+        """Count `data` against the connection's limits; raises ConnectionClosed past them.
+        (A message read by server/sync/inbound.py is within the size limit already.)"""
+        if len(data) > self._settings.max_message_bytes:
+            raise ConnectionClosed(CloseCode.MESSAGE_TOO_BIG)
+        self._admit_message(connection, data)
+
+    def _admit_message(self, connection: Connection, data: bytes) -> None:
+        self._metrics.bytes_in.inc(len(data))
+        connection.take_message_allowance()

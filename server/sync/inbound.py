@@ -1,20 +1,27 @@
 """Reading a board client's frames: the frame a Yjs client nearly always sends is read here,
-everything else by websockets, as before.
+everything else by websockets, as before; and its message handled at once when it can be.
 
 Almost every frame a y-websocket client sends is a whole binary message in one masked frame
 shorter than 64 KiB. websockets reads each through a generator, a stream reader and a frame
 object, and uvicorn then walks its list of events: together more of the server's time per
 keystroke than anything outside our own pipeline (docs/performance.md). `BoardSocketProtocol`
 is uvicorn's websockets protocol with one change: while the connection is open and stands at
-a frame boundary, it reads such frames itself and queues each message exactly as uvicorn
-would. The first frame that is anything else, and all data after it, goes to websockets:
-text, control frames (ping, close), fragments, 64-bit lengths, a frame the network cut short
-(websockets keeps its head until the rest comes, and reads on from there), and every frame it
-refuses (unmasked, reserved bits set, over the size limit), so errors and close codes stay
-websockets' own.
+a frame boundary, it reads such frames itself. The first frame that is anything else, and all
+data after it, goes to websockets: text, control frames (ping, close), fragments, 64-bit
+lengths, a frame the network cut short (websockets keeps its head until the rest comes, and
+reads on from there), and every frame it refuses (unmasked, reserved bits set, over the size
+limit), so errors and close codes stay websockets' own.
+
+A message read here goes to the endpoint's `reader`, if it has set one and nothing waits in
+uvicorn's queue: the room handles it before this returns, sparing the queue, the wake-up of
+the endpoint's task and its climb back up through a dozen ASGI frames. A reader may decline
+(the message would have to wait): that message and every one after it are queued as uvicorn
+queues them, until the endpoint has taken them all.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
@@ -30,8 +37,15 @@ _LENGTH_16 = 126  # a two-byte length follows; 127 (eight bytes) is left to webs
 _MASK_BYTES = 4
 
 
+# Takes one message as it arrives; False if it cannot now (and nothing was done with it).
+Reader = Callable[[bytes], bool]
+
+
 class BoardSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's websockets protocol, reading whole binary frames itself."""
+    """uvicorn's websockets protocol, reading whole binary frames itself, and handing their
+    messages to `reader`, while the endpoint has set one, instead of queueing them."""
+
+    reader: Reader | None = None
 
     def data_received(self, data: bytes) -> None:
         if self._at_frame_boundary():
@@ -75,9 +89,11 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
             if stop > end or (limit is not None and length > limit):
                 break
             payload = apply_mask(data[start:stop], data[header:start])
-            queue.put_nowait({"type": "websocket.receive", "bytes": payload})
             offset = stop
-        if offset and not self.read_paused:
+            reader = self.reader
+            if reader is None or not queue.empty() or not reader(payload):
+                queue.put_nowait({"type": "websocket.receive", "bytes": payload})
+        if not queue.empty() and not self.read_paused:
             self.read_paused = True
             self.transport.pause_reading()
         return offset

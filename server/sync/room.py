@@ -119,6 +119,7 @@ class Room:
         self._updates_since_compaction = 0
         self._refusals: list[tuple[BoardGrant, str]] = []
         self._catching_up: asyncio.Task[None] | None = None
+        self._recordings: set[asyncio.Task[None]] = set()  # refusals on their way to the audit log
         self.state = RoomState.LOADING
         self.references = 0  # connections holding the room, counted by the registry
 
@@ -215,16 +216,46 @@ class Room:
     async def receive(self, connection: Connection, data: bytes) -> None:
         """Handle one message from `connection`; raises ConnectionClosed to close it."""
         message = protocol.decode(data)
-        if isinstance(message, protocol.SyncStep1):
+        if self._can_answer_now(message):
+            self._answer_now(connection, message)
+        elif isinstance(message, protocol.SyncStep1):
             await self._until_settled()
             self._answer_step1(connection, message.state_vector)
         elif isinstance(message, protocol.SyncUpdate):
-            submission = _Submission(connection, update=message.update)
-            if self._idle() and self._store.appends_at_once:
-                await self._process_here(submission)
-            else:
-                await self._inbox.put(submission)
-        elif isinstance(message, protocol.AwarenessUpdate):
+            await self._inbox.put(_Submission(connection, update=message.update))
+
+    def receive_now(
+        self, connection: Connection, data: bytes, admit: Callable[[bytes], None]
+    ) -> bool:
+        """`receive`, for a message that needs no waiting, after `admit(data)` (which raises
+        ConnectionClosed to refuse it). False, with nothing done, for a message that would
+        have to wait: the caller then hands it to `receive`."""
+        message = protocol.decode(data)
+        if not self._can_answer_now(message):
+            return False
+        admit(data)
+        self._answer_now(connection, message)
+        return True
+
+    def _can_answer_now(self, message: protocol.Message) -> bool:
+        """Everything but an update that finds the room busy (or a store that waits), and a
+        sync step 1 while a batch is being stored."""
+        if isinstance(message, protocol.SyncUpdate):
+            return self._idle() and self._store.appends_at_once
+        if isinstance(message, protocol.SyncStep1):
+            return self._settled.is_set()
+        return True
+
+    def _answer_now(self, connection: Connection, message: protocol.Message) -> None:
+        if isinstance(message, protocol.SyncUpdate):
+            self._process_now(_Submission(connection, update=message.update))
+        elif isinstance(message, protocol.SyncStep1):
+            self._answer_step1(connection, message.state_vector)
+        else:
+            self._answer_presence(connection, message)
+
+    def _answer_presence(self, connection: Connection, message: protocol.Message) -> None:
+        if isinstance(message, protocol.AwarenessUpdate):
             if connection.grant.role.may_edit:
                 accepted = self._presence.apply(connection, message.entries)
                 if accepted.changes:
@@ -319,14 +350,19 @@ class Room:
         """Open, nothing waiting for the worker, no batch between staging and storing."""
         return self.state is RoomState.OPEN and self._inbox.empty() and self._settled.is_set()
 
-    async def _process_here(self, submission: _Submission) -> None:
-        """Take an update that finds the room idle through the pipeline in the task that
-        read it, sparing the hand-over to the worker. Nothing in the pipeline waits when the
-        store appends at once, so it runs whole before any other update, as in the worker."""
+    def _process_now(self, submission: _Submission) -> None:
+        """Take an update that finds the room idle through the pipeline at once, sparing the
+        hand-over to the worker. Nothing in it waits when the store appends at once, so it
+        runs whole before any other update, as in the worker."""
         try:
-            await self._process([submission])
+            self._accept_now([submission])
         except Exception:
             self._failed_processing()
+            return
+        if self._refusals:
+            recording = asyncio.create_task(self._record_refusals(), name="refusals")
+            self._recordings.add(recording)
+            recording.add_done_callback(self._recordings.discard)
 
     def _failed_processing(self) -> None:
         """What went wrong in the pipeline is not one update's fault: the room stops."""
@@ -344,6 +380,9 @@ class Room:
         for submission in batch:
             if submission.done is not None and not submission.done.done():
                 submission.done.set_result(None)
+        await self._record_refusals()
+
+    async def _record_refusals(self) -> None:
         refusals, self._refusals = self._refusals, []
         for grant, reason in refusals:
             await self._audit.record(
@@ -359,37 +398,68 @@ class Room:
     async def _accept(self, batch: list[_Submission]) -> None:
         self._settled.clear()
         try:
-            accepted: list[tuple[Connection | None, bytes, str]] = []
-            for submission in batch:
-                staged = self._stage(submission, accepted)
-                if staged is not None:
-                    accepted.append(staged)
-            if not accepted:
-                return
+            accepted = self._stage_batch(batch)
             started = time.perf_counter()
-            local = [
-                LogEntry(self.board.id, update, author)
-                for _, update, author in accepted
-                if author != REMOTE_AUTHOR
-            ]
+            local = self._log_entries(accepted)
             try:
                 if local:
                     await self._store.append(local)
             except Exception as error:
                 self._not_stored(batch, accepted, error)
                 return
-            self._metrics.store_latency.observe(time.perf_counter() - started)
-            self._staging.settle(update for _, update, _ in accepted)
-            for connection, update, author in accepted:
-                self._broadcast(DocumentUpdate.of(update), exclude=connection)
-                if author != REMOTE_AUTHOR:
-                    self._fanout.publish(self.board_id, UPDATE, update)
-            self._metrics.updates_accepted.inc(len(local))
-            self._updates_since_compaction += len(local)
-            if self._updates_since_compaction >= self._settings.compact_after_updates:
-                self.start_compaction()
+            self._stored(accepted, local, started)
         finally:
             self._settled.set()
+
+    def _accept_now(self, batch: list[_Submission]) -> None:
+        """`_accept`, for a store that appends at once: nothing else runs meanwhile, so
+        nobody needs telling that the document holds what is not stored yet."""
+        accepted = self._stage_batch(batch)
+        started = time.perf_counter()
+        local = self._log_entries(accepted)
+        try:
+            if local:
+                self._store.append_now(local)
+        except Exception as error:
+            self._not_stored(batch, accepted, error)
+            return
+        self._stored(accepted, local, started)
+
+    def _stage_batch(self, batch: list[_Submission]) -> list[tuple[Connection | None, bytes, str]]:
+        accepted: list[tuple[Connection | None, bytes, str]] = []
+        for submission in batch:
+            staged = self._stage(submission, accepted)
+            if staged is not None:
+                accepted.append(staged)
+        return accepted
+
+    def _log_entries(self, accepted: list[tuple[Connection | None, bytes, str]]) -> list[LogEntry]:
+        board_id = self.board.id
+        return [
+            LogEntry(board_id, update, author)
+            for _, update, author in accepted
+            if author != REMOTE_AUTHOR
+        ]
+
+    def _stored(
+        self,
+        accepted: list[tuple[Connection | None, bytes, str]],
+        local: list[LogEntry],
+        started: float,
+    ) -> None:
+        """The batch is stored: settle it, send it to everyone else."""
+        if not accepted:
+            return
+        self._metrics.store_latency.observe(time.perf_counter() - started)
+        self._staging.settle(update for _, update, _ in accepted)
+        for connection, update, author in accepted:
+            self._broadcast(DocumentUpdate.of(update), exclude=connection)
+            if author != REMOTE_AUTHOR:
+                self._fanout.publish(self.board.id, UPDATE, update)
+        self._metrics.updates_accepted.inc(len(local))
+        self._updates_since_compaction += len(local)
+        if self._updates_since_compaction >= self._settings.compact_after_updates:
+            self.start_compaction()
 
     def _not_stored(
         self,
@@ -588,6 +658,8 @@ class Room:
         for member in list(self.members):
             member.close(ConnectionClosed(code))
         await self._drain()
+        if self._recordings:
+            await asyncio.gather(*self._recordings)
         if self._compaction is not None:
             await self._compaction
         if self._updates_since_compaction:

@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
+from server.sync.inbound import BoardSocketProtocol, Reader
+
 SCOPE_KEY = "netwerkbord.direct_writer"
 _BINARY_FINAL = 0x82  # FIN + opcode 2 (binary)
 
@@ -64,6 +66,16 @@ class DirectWriter:
             protocol.transport.write(frame)
             return True
         return False
+
+    def read_with(self, reader: Reader) -> None:
+        """Hand the messages read from now on to `reader` where it can (server/sync/inbound.py)."""
+        if isinstance(self._protocol, BoardSocketProtocol):
+            self._protocol.reader = reader
+
+    def stop_reading(self) -> None:
+        """Messages go the ASGI way only."""
+        if isinstance(self._protocol, BoardSocketProtocol):
+            self._protocol.reader = None
 
 
 class CaptureDirectWriter:

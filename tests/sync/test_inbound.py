@@ -10,9 +10,13 @@ import random
 import socket
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from pycrdt import Array, Doc, Map, Text
+from uvicorn.server import ServerState
+from websockets.asyncio.client import connect
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
@@ -20,6 +24,7 @@ from websockets.uri import parse_uri
 
 from server.access.roles import Role
 from server.sync import protocol
+from server.sync.inbound import BoardSocketProtocol
 from tests.conftest import print_log_if_failed
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess, running_server
@@ -165,6 +170,31 @@ async def test_frames_arrive_whole_and_in_order_however_the_network_cuts_them(
     await stored_in_order(admin, board, updates)
 
 
+async def test_keystrokes_that_find_the_room_busy_wait_their_turn(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """Keystrokes come while others join, each of whom the room's worker writes into the
+    board: read at once or queued behind a busy room, they are stored in order.
+    (Which way each goes depends on timing; the next test makes the room decline.)"""
+    board, url, author = await facilitator_and_beamer(server, admin, nodes)
+    typed = "de kinderen alleen thuis, en niemand wist het"
+    updates = typing(author, typed)
+    stream = b"".join(frame(protocol.sync_update(update)) for update in updates)
+    others = [await admin.token(board, Role.PARTICIPANT, f"Familie {n}") for n in range(6)]
+    async with contextlib.AsyncExitStack() as joined, RawClient.open(url) as client:
+        cuts = random.Random(7)
+        offset = 0
+        for token in others:
+            piece = cuts.randint(20, 120)
+            await client.write(stream[offset : offset + piece])
+            await joined.enter_async_context(connect(f"{server.ws_url}/{board}?token={token}"))
+            offset += piece
+        await client.write(stream[offset:])
+        await wait_for_text(nodes, START + typed)
+    await stored_in_order(admin, board, updates)
+    assert len((await nodes.call("json", name="beamer"))["participants"]) == 7
+
+
 async def test_pings_and_fragments_between_frames_are_answered_and_kept_in_order(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
@@ -227,3 +257,82 @@ async def test_what_websockets_refuses_is_still_refused_after_good_frames(
         await client.write(bad(protocol.sync_update(b"\x00\x00")))
         assert await client.close_code() == code
     await stored_in_order(admin, board, updates)
+
+
+class _Transport(asyncio.Transport):
+    """The socket under the protocol, in memory: what the protocol writes, and whether it
+    stopped reading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.reading = True
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return False
+
+    def pause_reading(self) -> None:
+        self.reading = False
+
+    def resume_reading(self) -> None:
+        self.reading = True
+
+    def close(self) -> None:
+        pass
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8000)}.get(
+            name, default
+        )
+
+
+async def test_a_message_the_reader_declines_and_all_after_it_wait_in_the_queue() -> None:
+    """The reader takes messages only while nothing waits in uvicorn's queue: once it
+    declines one, that one and every later one queue behind it, in order."""
+
+    accepted = asyncio.Event()
+
+    async def accept_and_wait(scope: object, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        accepted.set()
+        await asyncio.Event().wait()
+
+    config = uvicorn.Config(accept_and_wait, lifespan="off")
+    config.load()
+    protocol = BoardSocketProtocol(config, ServerState(), {})
+    transport = _Transport()
+    protocol.connection_made(transport)
+    client = ClientProtocol(parse_uri("ws://127.0.0.1:8000/ws/boards/b"))
+    client.send_request(client.connect())
+    protocol.data_received(b"".join(client.data_to_send()))
+    await asyncio.wait_for(accepted.wait(), 5)
+
+    read: list[bytes] = []
+
+    def reader(message: bytes) -> bool:
+        if message == b"2":
+            return False
+        read.append(message)
+        return True
+
+    def queued() -> list[bytes]:
+        messages = []
+        while not protocol.queue.empty():
+            messages.append(protocol.queue.get_nowait()["bytes"])  # type: ignore[typeddict-item]
+        return messages
+
+    protocol.reader = reader
+    protocol.data_received(frame(b"1") + frame(b"2") + frame(b"3"))
+    protocol.data_received(frame(b"4"))
+    assert read == [b"1"]
+    assert not transport.reading  # as uvicorn does while its queue holds a message
+    assert queued() == [b"2", b"3", b"4"]
+    protocol.data_received(frame(b"5"))
+    assert read == [b"1", b"5"]
+    assert queued() == []
+    for task in protocol.tasks:
+        task.cancel()
