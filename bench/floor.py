@@ -1,8 +1,8 @@
 """The floor: the reference server's job, and nothing more, on our stack.
 
-A Yjs relay built from the server's own parts (uvicorn with the websockets sans-I/O
-protocol, Starlette, pycrdt, `server.sync.protocol` and the once-framed direct writes of
-`server.sync.wire`) that does what `@y/websocket-server` does: one document per room in
+A Yjs relay built from the server's own parts (uvicorn with the server's protocol class,
+which reads frames and hands their messages over as they are read, Starlette, pycrdt,
+`server.sync.protocol` and the once-framed direct writes of `server.sync.wire`) that does what `@y/websocket-server` does: one document per room in
 memory, every update applied to it and sent to the room's other clients, sync answered,
 awareness changes passed on (though nobody is announced gone when their connection ends).
 No schema, no roles, no storage, no tokens, no audit.
@@ -17,8 +17,10 @@ measuring instrument, never to be served.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
+from functools import partial
 from typing import Any
 
 import uvicorn
@@ -53,43 +55,70 @@ class Room:
                 changed.append(entry)
         return changed
 
-    async def send_to_others(self, message: bytes, sender: WebSocket) -> None:
+    def send_to_others(self, message: bytes, sender: WebSocket) -> None:
         frame = binary_frame(message)
         for member, writer in list(self.members.items()):
-            if member is sender:
-                continue
-            if writer is None or not writer.try_write(frame):
-                # a member that is leaving: its own handler takes it out
-                with contextlib.suppress(OSError, RuntimeError, WebSocketDisconnect):
-                    await member.send_bytes(message)
+            if member is not sender and (writer is None or not writer.try_write(frame)):
+                # a member that is leaving or slow: through ASGI (perhaps after a later one)
+                sending = asyncio.ensure_future(_send_through_asgi(member, message))
+                _sending.add(sending)
+                sending.add_done_callback(_sending.discard)
+
+    def answer(self, websocket: WebSocket, data: bytes) -> bool:
+        """One message, as it is read (or from uvicorn's queue); False, with nothing done,
+        for a sync step 1 whose answer the socket does not take at once."""
+        message = protocol.decode(data)
+        if isinstance(message, protocol.SyncStep1):
+            writer = self.members[websocket]
+            reply = protocol.sync_step2(self.doc.get_update(message.state_vector))
+            return writer is not None and writer.try_write(binary_frame(reply))
+        if isinstance(message, protocol.SyncUpdate):
+            self.doc.apply_update(message.update)
+            self.send_to_others(protocol.sync_update(message.update), websocket)
+        elif isinstance(message, protocol.AwarenessUpdate):
+            changed = self.newer(message.entries)
+            if changed:
+                self.send_to_others(protocol.awareness(changed), websocket)
+        return True
+
+
+_sending: set[asyncio.Future[None]] = set()
+
+
+async def _send_through_asgi(member: WebSocket, message: bytes) -> None:
+    with contextlib.suppress(OSError, RuntimeError, WebSocketDisconnect):
+        await member.send_bytes(message)
 
 
 rooms: dict[str, Room] = {}
 
 
 async def relay(websocket: WebSocket) -> None:
+    """Messages are handled as they are read where nothing waits ahead of them, as our
+    server handles them (server/sync/inbound.py), else as uvicorn queues them."""
     await websocket.accept()
     name = websocket.path_params["room"]
     room = rooms.setdefault(name, Room())
-    room.members[websocket] = websocket.scope.get(SCOPE_KEY)
+    writer = room.members[websocket] = websocket.scope.get(SCOPE_KEY)
+    answer = partial(room.answer, websocket)
     try:
         await websocket.send_bytes(protocol.sync_step1(room.doc.get_state()))
         while True:
+            if writer is not None:
+                writer.read_with(answer)
             data = await websocket.receive_bytes()
-            message = protocol.decode(data)
-            if isinstance(message, protocol.SyncStep1):
+            if writer is not None:
+                writer.stop_reading()
+            if not answer(data):  # a sync step 1 the socket would not take at once
+                message = protocol.decode(data)
+                assert isinstance(message, protocol.SyncStep1)
                 missing = room.doc.get_update(message.state_vector)
                 await websocket.send_bytes(protocol.sync_step2(missing))
-            elif isinstance(message, protocol.SyncUpdate):
-                room.doc.apply_update(message.update)
-                await room.send_to_others(protocol.sync_update(message.update), websocket)
-            elif isinstance(message, protocol.AwarenessUpdate):
-                changed = room.newer(message.entries)
-                if changed:
-                    await room.send_to_others(protocol.awareness(changed), websocket)
     except WebSocketDisconnect:
         pass
     finally:
+        if writer is not None:
+            writer.stop_reading()
         del room.members[websocket]
         if not room.members:
             del rooms[name]

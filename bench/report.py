@@ -381,15 +381,24 @@ def _instructions(results: dict[str, Any]) -> str:
     counted = results.get("instructions")
     if not counted:
         return "(Instructions were not counted in this run: valgrind is not installed.)"
+    server = counted.get("server")
+    whole = (
+        f" Through the whole server (`netwerkbord serve` under callgrind, ten real WebSocket "
+        "clients on loopback, one typing, each keystroke sent once the last has reached the "
+        "others, so that each goes through alone, from the socket's read to the nine "
+        f"writes): {server['per_keystroke']:,}."
+        if server
+        else ""
+    )
     return (
         "Instructions per keystroke, which the host's load does not move (`python -m "
-        "bench.instructions`: the counters row under valgrind's callgrind, "
+        "bench.instructions`, valgrind's callgrind, "
         f"{counted['keystrokes'][0]:,} and {counted['keystrokes'][1]:,} keystrokes, the "
-        f"difference per keystroke between them): {counted['per_keystroke']:,}, of which the "
-        "pycrdt client making the keystrokes takes about 74,000 (counted alone the same "
-        "way). Folding the journal runs on a timer, so "
-        "the count moves by about 3% from run to run; a change smaller than that does not "
-        "show here either."
+        "difference per keystroke between them). Through the pipeline (the counters row): "
+        f"{counted['per_keystroke']:,}, of which the pycrdt client making the keystrokes "
+        f"takes about 74,000 (counted alone the same way).{whole} Folding the journal runs "
+        "on a timer, so the counts move by about 3% from run to run; a change smaller than "
+        "that does not show here either."
     )
 
 
