@@ -223,6 +223,28 @@ above):
   against 1.25/1.31/1.25 s on a quiet host and 1.57/1.79/1.79 s against 1.67/1.56/1.72 s on
   a busy one; at 200 boards, nine rounds each, medians 14.8 s against 15.0 s (12.8-16.6 s
   against 11.8-17.3 s). Kept: less work for every keystroke, and no behaviour changed.
+- **Reading, and a keystroke's path through the server** (2026-11-24). Profiled with
+  `perf` (which samples only time on a core, `-e cpu-clock`) and py-spy's `--gil` mode at
+  200 boards, the floor and our server spent about a sixth of their CPU between the socket
+  and the message: websockets' frame parser (a generator, a stream reader and a frame
+  object per frame), uvicorn's walk over its events, its queue, the pause and resumption
+  of reading, and the endpoint's task woken and resumed through a dozen ASGI coroutine
+  frames for every message. The server now runs uvicorn with its own protocol class
+  (server/sync/inbound.py; docs/architecture.md, "Reading"), which reads whole binary
+  frames itself and hands their messages to the room as they are read, when they need no
+  waiting. The same was tried on 2026-11-23 with websockets' parser kept and the message
+  handed to the room's worker task: the settings could not tell it apart then, and it was
+  not kept. Counted instead (`python -m bench.instructions`, the whole server, each commit
+  in turn): 439,213 instructions per keystroke before; 410,835 with the frames read by us;
+  388,359 with staging calling Yrs inside its one transaction, one call per direct write,
+  update messages framed without pycrdt's helpers and awareness states already checked not
+  parsed again; 356,057 with messages handled as they are read; 340,491 with the socket's
+  writability read from a flag, no clock read per recipient (the heartbeat became a flag)
+  and slot dataclasses for the three objects made per keystroke: 22% fewer in all. With
+  real clients at 200 boards, in turn with the reference on a quiet host: 8.57 and 8.61 s
+  of CPU against 7.60 and 7.52 s, then 8.61 and 8.50 s against 7.92 and 7.61 s (10.93 s
+  against 8.48 s in the run before). The floor reads the same way now: it is the stack's
+  cost, and the stack got cheaper.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
@@ -248,11 +270,6 @@ above):
 
 Tried and not kept:
 
-- Handing each incoming binary message to the room as soon as uvicorn has parsed it,
-  without the ASGI queue and the task woken per message (a subclass of uvicorn's protocol,
-  falling back to ASGI when the room is full). Three rounds at 200 boards, in turn with the
-  version before, could not tell the two apart (17.5-18.3 s against 18.0-18.4 s of CPU),
-  so the extra reach below ASGI did not earn its keep.
 - Group commit on the event loop instead of the database thread (appends gathered for one
   turn of the loop, committed on the loop's own connection). Two rounds at 200 boards:
   17.9 and 17.7 s of CPU against 17.6 and 17.7 s with the thread, and a worse median, since
@@ -279,9 +296,12 @@ Tried and not kept:
 
 Next, in order of expected gain: run several processes behind nginx on PostgreSQL and Redis
 (docs/deploy.md: rooms spread over processes and cores, the supported way past one core
-today); fewer instructions per keystroke in our own code, which `bench.instructions` now
-counts steadily enough to judge a change of a few percent; keep the objects of long-lived
-connections out of the garbage collector's full passes.
+today); fewer instructions per keystroke in our own code, which `bench.instructions`
+counts steadily enough to judge a change of a few percent (what is left of ours: staging's
+Yrs work, its events read into Python, the check for a new root, which asks Yrs for every
+root, the policy, the journal's record and write, and nine checks and writes per
+recipient); keep the objects of long-lived connections out of the garbage collector's full
+passes.
 
 Durability is not traded for speed: every update is stored before it is broadcast, in
 every setting above (in the update journal, which a killed server loses no more of than a
@@ -320,12 +340,14 @@ def _floor_summary(results: dict[str, Any]) -> str:
     return (
         f"The floor, the reference's job on our stack, used {min(ratios):.2f} to "
         f"{max(ratios):.2f} times the reference's CPU in this run: " + "; ".join(parts) + ". "
-        "Python, uvicorn, websockets and asyncio relay a room's keystrokes for about what "
-        "Node and `ws` spend; the difference between Netwerkbord and the reference is almost "
-        "all what our server does that the reference does not (below), and almost all of it "
-        "user time: the kernel's share, mostly the socket writes and reads, is about the same "
-        "for all three servers. (Until the floor was measured, this page put the difference "
-        "down to Python's cost per message; the floor shows that was wrong.)"
+        "Until 2026-11-23 the floor used 0.65 to 1.01 times the reference's CPU: Python, "
+        "uvicorn, websockets and asyncio relayed a room's keystrokes for about what Node and "
+        "`ws` spend. Since 2026-11-24 it reads frames and hands messages over as our server "
+        "does (above), for less. The difference between Netwerkbord and the floor is what our "
+        "server does that the reference does not (below), and almost all of it user time: "
+        "the kernel's share, mostly the socket writes and reads, is about the same for both. "
+        "(Until the floor was measured, this page put the difference to the reference down "
+        "to Python's cost per message; the floor shows that was wrong.)"
     )
 
 
@@ -361,10 +383,12 @@ main thread used {sections["main_thread_seconds"]} s of CPU for {keystrokes:,} k
 Each step costs several times here what it costs alone in a loop (staging a keystroke
 takes about 15 µs back to back on this machine, of which the apply about 4 µs): the server
 shares two cores with four Node processes, so a keystroke seldom finds the server's code
-and data still in the caches. The steps the floor does not have (staging, whose apply
-is counted under applying as the floor's is, roles, the journal and the database thread)
-come to about {ours_only:.0f} µs of a keystroke here; most of the rest of the difference is
-in the untimed rest (the room's task, the fold's hand-off, metrics)."""
+and data still in the caches. The steps the floor does not have (staging, roles, the
+journal and the database thread; staging's apply, which the floor does too, is in the
+staging row since staging calls Yrs directly, and the applying row holds only what else
+applies an update) come to about {ours_only:.0f} µs of a keystroke here; most of the rest of
+the difference is in the reading row, where the room's own steps run (the policy's status,
+the log entries, settling, the loop over the room's clients), and in the untimed rest."""
 
 
 def _per_keystroke(results: dict[str, Any]) -> str:

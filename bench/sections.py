@@ -112,7 +112,7 @@ def _serve(argv: list[str]) -> int:
     steps.wrap(
         BoardSocketProtocol,
         "data_received",
-        "reading frames (server/sync/inbound.py, else websockets)",
+        "reading frames, and of handling their messages what no other row times",
     )
     steps.wrap(protocol, "decode", "decoding a message (y-protocols)")
     steps.wrap(
