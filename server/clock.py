@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 
@@ -25,3 +26,24 @@ def later(seconds: float) -> datetime:
 
 def parse(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+class _ExactNow:
+    """`iso_exact(now())`, for the clock read with every keystroke: the date and the time of
+    day are formatted once a second, only the microseconds every time."""
+
+    __slots__ = ("_formatted",)
+
+    def __init__(self) -> None:
+        self._formatted: tuple[int, str] = (-1, "")  # a second and its text, swapped whole
+
+    def __call__(self) -> str:
+        second, fraction = divmod(round(time.time() * 1_000_000), 1_000_000)
+        formatted_second, text = self._formatted
+        if second != formatted_second:
+            text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._formatted = (second, text)
+        return f"{text}.{fraction:06d}+00:00"
+
+
+exact_now_text = _ExactNow()

@@ -10,10 +10,11 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from server import clock
 from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
 from server.store.group_commit import GroupCommit
@@ -24,8 +25,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+_now = clock.exact_now_text
 
 
 def _nothing() -> None:

@@ -58,7 +58,7 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._at_frame_boundary():
-            taken = self._queue_binary_frames(data)
+            taken = self._take_binary_frames(data)
             if taken == len(data):
                 return
             data = data[taken:]
@@ -76,9 +76,9 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
             and not self.close_sent
         )
 
-    def _queue_binary_frames(self, data: bytes) -> int:
-        """Queue the message of each whole binary frame at the start of `data`, as uvicorn
-        queues them; returns how many bytes those frames took."""
+    def _take_binary_frames(self, data: bytes) -> int:
+        """Hand the message of each whole binary frame at the start of `data` to the reader,
+        or queue it as uvicorn queues them; returns how many bytes those frames took."""
         limit = self.conn.max_message_size
         queue = self.queue
         offset, end = 0, len(data)
