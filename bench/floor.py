@@ -29,6 +29,7 @@ from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server.cli import PING_SECONDS
 from server.sync import protocol
 from server.sync.inbound import BoardSocketProtocol
 from server.sync.wire import SCOPE_KEY, CaptureDirectWriter, DirectWriter, binary_frame
@@ -138,6 +139,8 @@ def main(port: int) -> None:
         port=port,
         ws=BoardSocketProtocol,
         ws_max_size=1024 * 1024,
+        ws_ping_interval=PING_SECONDS,
+        ws_ping_timeout=PING_SECONDS,
         ws_per_message_deflate=False,
         log_level="warning",
         access_log=False,

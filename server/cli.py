@@ -103,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+PING_SECONDS = 30.0
+
+
 def _serve(settings: Settings) -> int:
     configure(settings.log_level)
     app = create_app(settings)
@@ -113,6 +116,9 @@ def _serve(settings: Settings) -> int:
         port=settings.port,
         ws=BoardSocketProtocol,
         ws_max_size=settings.max_message_bytes,
+        # as the reference Yjs server: a client that vanished is closed within a minute
+        ws_ping_interval=PING_SECONDS,
+        ws_ping_timeout=PING_SECONDS,
         ws_per_message_deflate=False,
         log_config=None,
         access_log=False,
