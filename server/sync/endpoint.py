@@ -146,8 +146,8 @@ class BoardEndpoint:
                 message = await websocket.receive()
                 if direct is not None:
                     direct.stop_reading()
-                if message["type"] == "websocket.disconnect":
-                    return
+                if message["type"] == "websocket.disconnect" or connection.closed:
+                    return  # closed meanwhile, perhaps by a message the reader took
                 data = message.get("bytes")
                 if data is None:
                     raise ConnectionClosed(CloseCode.MALFORMED_MESSAGE, "Expected binary data.")
