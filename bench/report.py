@@ -255,8 +255,8 @@ above):
 - **The median at 200 boards.** It moves most from round to round, ours most: on a busy
   host ours has been several times the floor's and the reference's (14.0 ms against 4.1
   and 4.6 ms in the run of 2026-11-23 21:27 UTC), on a quiet one all three are about a
-  millisecond. A thousand keystrokes a second at 360-600 µs each keep the main thread busy
-  a third to over half the time, and it shares two cores with the clients' four Node
+  millisecond. A thousand keystrokes a second at about 290 µs each (360-600 µs until
+  2026-11-23) keep the main thread busy a quarter to a third of the time, and it shares two cores with the clients' four Node
   processes, so when the host is slow keystrokes wait for one another. Less CPU per
   keystroke is the way to a steadier median here, as it is to the CPU target.
 - **Garbage collection.** A full collection with 2,000 connections open (about 360,000
@@ -346,7 +346,7 @@ def _floor_summary(results: dict[str, Any]) -> str:
         "Until 2026-11-23 the floor used 0.65 to 1.01 times the reference's CPU: Python, "
         "uvicorn, websockets and asyncio relayed a room's keystrokes for about what Node and "
         "`ws` spend. Since 2026-11-24 it reads frames and hands messages over as our server "
-        "does (above), for less. The difference between Netwerkbord and the floor is what our "
+        'does (below, "Reading"), for less. The difference between Netwerkbord and the floor is what our '
         "server does that the reference does not (below), and almost all of it user time: "
         "the kernel's share, mostly the socket writes and reads, is about the same for both. "
         "(Until the floor was measured, this page put the difference to the reference down "
