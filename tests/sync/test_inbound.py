@@ -170,12 +170,12 @@ async def test_frames_arrive_whole_and_in_order_however_the_network_cuts_them(
     await stored_in_order(admin, board, updates)
 
 
-async def test_keystrokes_that_find_the_room_busy_wait_their_turn(
+async def test_keystrokes_typed_while_others_join_are_stored_in_order(
     server: ServerProcess, admin: Admin, nodes: NodeClients
 ) -> None:
     """Keystrokes come while others join, each of whom the room's worker writes into the
     board: read at once or queued behind a busy room, they are stored in order.
-    (Which way each goes depends on timing; the next test makes the room decline.)"""
+    (Which way each goes depends on timing; the last test here makes the reader decline.)"""
     board, url, author = await facilitator_and_beamer(server, admin, nodes)
     typed = "de kinderen alleen thuis, en niemand wist het"
     updates = typing(author, typed)
