@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
@@ -46,15 +47,50 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
     messages to `reader`, while the endpoint has set one, instead of queueing them."""
 
     reader: Reader | None = None
-    write_paused = False  # what uvicorn's `writable` event says, read without a call
+    # Open, no close frame sent, no extension that would change what a frame means: frames
+    # may be read here, and (`direct_writes`, if the transport's buffer is not full either)
+    # written straight to the transport, as they would be through ASGI. Asked for every
+    # frame and every recipient of every broadcast, so kept up to date as those change,
+    # not worked out each time; whether the transport is closing is asked separately.
+    plain_frames = False
+    direct_writes = False
+    _write_paused = False
+    _close_sent = False
+
+    @property
+    def close_sent(self) -> bool:
+        return self._close_sent
+
+    @close_sent.setter
+    def close_sent(self, sent: bool) -> None:  # uvicorn sets it wherever it sends a close
+        self._close_sent = sent
+        self._recheck()
+
+    def _recheck(self) -> None:
+        conn = getattr(self, "conn", None)
+        self.plain_frames = (
+            conn is not None
+            and conn.state is State.OPEN
+            and not conn.extensions
+            and not self._close_sent
+        )
+        self.direct_writes = self.plain_frames and not self._write_paused
 
     def pause_writing(self) -> None:
-        self.write_paused = True
+        self._write_paused = True
+        self._recheck()
         super().pause_writing()
 
     def resume_writing(self) -> None:
-        self.write_paused = False
+        self._write_paused = False
+        self._recheck()
         super().resume_writing()
+
+    async def send(self, message: ASGISendEvent) -> None:
+        try:
+            await super().send(message)
+        finally:
+            self._recheck()  # the handshake's answer opens the connection, a close ends it
 
     def data_received(self, data: bytes) -> None:
         if self._at_frame_boundary():
@@ -63,18 +99,13 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
                 return
             data = data[taken:]
         super().data_received(data)
+        self._recheck()  # a close frame, or one websockets refused, closes it
 
     def _at_frame_boundary(self) -> bool:
-        """Open, nothing of a frame or a fragmented message held by websockets, no
-        extension that would change what a frame means."""
+        """Plain frames, and nothing of a frame or a fragmented message held by
+        websockets."""
         conn = self.conn
-        return (
-            conn.state is State.OPEN
-            and conn.current_size is None
-            and not conn.reader.buffer
-            and not conn.extensions
-            and not self.close_sent
-        )
+        return self.plain_frames and conn.current_size is None and not conn.reader.buffer
 
     def _take_binary_frames(self, data: bytes) -> int:
         """Hand the message of each whole binary frame at the start of `data` to the reader,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import struct
 
 from starlette.types import ASGIApp, Receive, Scope, Send
-from websockets.protocol import State
 
 from server.sync.inbound import BoardSocketProtocol, Reader
 
@@ -57,13 +56,7 @@ class DirectWriter:
         """Write `frame` now if the direct way cannot differ from the ASGI way; False, with
         nothing written, if it could."""
         protocol = self._protocol
-        if (
-            protocol.conn.state is State.OPEN
-            and not protocol.close_sent
-            and not protocol.conn.extensions
-            and not protocol.write_paused
-            and not protocol.transport.is_closing()
-        ):
+        if protocol.direct_writes and not protocol.transport.is_closing():
             protocol.transport.write(frame)
             return True
         return False
