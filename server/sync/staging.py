@@ -180,25 +180,30 @@ class Staging:
         self._state = None
         events: list[tuple[str, _Seen]] = []
         self._events = events
+        # One transaction for the update and the reads after it: Yrs reports the events
+        # when it commits. It is Yrs's own, called directly: pycrdt's wrapper costs more
+        # than applying a keystroke, and each of pycrdt's methods would nest another. As
+        # pycrdt's does, it commits whatever happens; what is refused is taken back after.
+        ydoc = self.doc._doc
+        txn = ydoc.create_transaction()
         try:
-            # One transaction for the update and the reads after it: Yrs reports the
-            # events when it commits, at the end of this block. Inside it, Yrs is called
-            # directly: each of pycrdt's methods would open and close a nested transaction.
-            with self.doc.transaction() as transaction:
-                txn, ydoc = transaction._txn, self.doc._doc
-                assert txn is not None
-                try:
-                    ydoc.apply_update(txn, update)
-                except (Exception, PanicException) as error:
-                    raise MalformedMessage("The update could not be read.") from error
-                after = ydoc.get_state(txn)
-                if builds_on_unknown(yrs.get_update(update, after), after):
-                    raise MissingHistory
-                if len(ydoc.roots(txn)) != len(self.roots):  # Yrs made a root for a new name
-                    unknown = set(self.doc.keys()) - self._schema.root_names
-                    raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
+            try:
+                ydoc.apply_update(txn, update)
+            except (Exception, PanicException) as error:
+                raise MalformedMessage("The update could not be read.") from error
+            after = ydoc.get_state(txn)
+            if builds_on_unknown(yrs.get_update(update, after), after):
+                raise MissingHistory
+            roots = ydoc.roots(txn)
+            if len(roots) != len(self.roots):  # Yrs made a root for a new name
+                unknown = set(roots) - self._schema.root_names
+                raise UpdateRefused(f"Unknown part of the board: {sorted(unknown)[0][:40]}.")
         finally:
-            self._events = None
+            try:
+                txn.commit()
+            finally:
+                txn.drop()
+                self._events = None
         change = Change(self._touches(events), before, after)
         self._validate(change)
         self._state = after
