@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import random
 import socket
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,14 @@ from pycrdt import Array, Doc, Map, Text
 from uvicorn.server import ServerState
 from websockets.asyncio.client import connect
 from websockets.client import ClientProtocol
-from websockets.frames import Frame, Opcode
+from websockets.frames import Close, Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from server.access.roles import Role
 from server.sync import protocol
 from server.sync.inbound import BoardSocketProtocol
+from server.sync.wire import DirectWriter
 from tests.conftest import print_log_if_failed
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess, running_server
@@ -293,24 +294,7 @@ async def test_a_message_the_reader_declines_and_all_after_it_wait_in_the_queue(
     """The reader takes messages only while nothing waits in uvicorn's queue: once it
     declines one, that one and every later one queue behind it, in order."""
 
-    accepted = asyncio.Event()
-
-    async def accept_and_wait(scope: object, receive: Any, send: Any) -> None:
-        await receive()
-        await send({"type": "websocket.accept"})
-        accepted.set()
-        await asyncio.Event().wait()
-
-    config = uvicorn.Config(accept_and_wait, lifespan="off")
-    config.load()
-    protocol = BoardSocketProtocol(config, ServerState(), {})
-    transport = _Transport()
-    protocol.connection_made(transport)
-    client = ClientProtocol(parse_uri("ws://127.0.0.1:8000/ws/boards/b"))
-    client.send_request(client.connect())
-    protocol.data_received(b"".join(client.data_to_send()))
-    await asyncio.wait_for(accepted.wait(), 5)
-
+    protocol, transport, _ = await _accepted()
     read: list[bytes] = []
 
     def reader(message: bytes) -> bool:
@@ -334,5 +318,80 @@ async def test_a_message_the_reader_declines_and_all_after_it_wait_in_the_queue(
     protocol.data_received(frame(b"5"))
     assert read == [b"1", b"5"]
     assert queued() == []
+    _stop(protocol)
+
+
+async def _accepted(
+    then: Callable[[Any], Awaitable[None]] | None = None,
+) -> tuple[BoardSocketProtocol, _Transport, Callable[[], None]]:
+    """A protocol on an in-memory transport, its handshake done by an app that then runs
+    `then(send)` when told to (the third thing returned)."""
+    accepted, told = asyncio.Event(), asyncio.Event()
+
+    async def app(scope: object, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        accepted.set()
+        await told.wait()
+        if then is not None:
+            await then(send)
+        await asyncio.Event().wait()
+
+    config = uvicorn.Config(app, lifespan="off")
+    config.load()
+    protocol = BoardSocketProtocol(config, ServerState(), {})
+    transport = _Transport()
+    protocol.connection_made(transport)
+    assert not DirectWriter(protocol).try_write(b"too early")  # no handshake yet
+    client = ClientProtocol(parse_uri("ws://127.0.0.1:8000/ws/boards/b"))
+    client.send_request(client.connect())
+    protocol.data_received(b"".join(client.data_to_send()))
+    await asyncio.wait_for(accepted.wait(), 5)
+    return protocol, transport, told.set
+
+
+def _stop(protocol: BoardSocketProtocol) -> None:
     for task in protocol.tasks:
         task.cancel()
+
+
+async def test_frames_go_straight_to_the_socket_only_while_the_connection_is_open() -> None:
+    protocol, transport, _ = await _accepted()
+    writer = DirectWriter(protocol)
+    assert writer.try_write(b"one")
+    assert transport.written.endswith(b"one")
+    protocol.pause_writing()  # the socket's buffer is full: the sender task waits instead
+    assert not writer.try_write(b"two")
+    protocol.resume_writing()
+    assert writer.try_write(b"three")
+    protocol.data_received(frame(Close(1000, "bye").serialize(), Opcode.CLOSE))  # the client closes
+    assert not writer.try_write(b"four")
+    assert not transport.written.endswith(b"four")
+    _stop(protocol)
+
+
+async def test_no_frame_goes_straight_to_the_socket_after_the_server_closed_it() -> None:
+    async def close(send: Any) -> None:
+        await send({"type": "websocket.close", "code": 4000})
+
+    protocol, transport, go = await _accepted(close)
+    writer = DirectWriter(protocol)
+    assert writer.try_write(b"before")
+    go()
+    for _ in range(100):
+        if protocol.close_sent:
+            break
+        await asyncio.sleep(0.01)
+    assert protocol.close_sent
+    assert not writer.try_write(b"after")
+    assert not transport.written.endswith(b"after")
+    _stop(protocol)
+
+
+async def test_no_frame_goes_straight_to_the_socket_once_a_ping_went_unanswered() -> None:
+    protocol, transport, _ = await _accepted()
+    writer = DirectWriter(protocol)
+    protocol.keepalive_timeout()  # what uvicorn does when the pong does not come in time
+    assert not writer.try_write(b"after")
+    assert not transport.written.endswith(b"after")
+    _stop(protocol)
