@@ -66,8 +66,8 @@ def _check_participant(me: str, touch: Touch, board: Mapping[str, object]) -> No
     if touch.index is None:
         _check_added_and_removed(me, touch)
         return
-    keys = touch.changed_keys if len(touch.path) == 1 else {}
-    if FIXED_FIELDS & set(keys):
+    keys = touch.changed_keys if len(touch.path) == 1 else None  # typing changes no key
+    if keys and not FIXED_FIELDS.isdisjoint(keys):
         raise UpdateRefused("Who wrote an item, and when, cannot be changed.")
     if touch.author != me:
         raise UpdateRefused("You can change only what you wrote yourself.")

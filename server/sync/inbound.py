@@ -47,12 +47,14 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
     messages to `reader`, while the endpoint has set one, instead of queueing them."""
 
     reader: Reader | None = None
-    # Open, no close frame sent, no extension that would change what a frame means: frames
-    # may be read here, and (`direct_writes`, if the transport's buffer is not full either)
-    # written straight to the transport, as they would be through ASGI. Asked for every
-    # frame and every recipient of every broadcast, so kept up to date as those change,
-    # not worked out each time; whether the transport is closing is asked separately.
-    plain_frames = False
+    # Asked for every frame and every recipient of every broadcast, so kept up to date
+    # where they change (`_recheck`), not worked out each time. Both need the connection
+    # open, no close frame sent and no extension that would change what a frame means.
+    # `at_frame_boundary`: nothing of a frame or a fragmented message held by websockets
+    # either, so frames may be read here. `direct_writes`: the transport's buffer not full
+    # either, so frames may be written straight to it, as they would be through ASGI
+    # (whether the transport is closing is asked separately).
+    at_frame_boundary = False
     direct_writes = False
     _write_paused = False
     _close_sent = False
@@ -68,13 +70,16 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
 
     def _recheck(self) -> None:
         conn = getattr(self, "conn", None)
-        self.plain_frames = (
+        plain = (
             conn is not None
             and conn.state is State.OPEN
             and not conn.extensions
             and not self._close_sent
         )
-        self.direct_writes = self.plain_frames and not self._write_paused
+        self.direct_writes = plain and not self._write_paused
+        self.at_frame_boundary = (
+            plain and conn is not None and conn.current_size is None and not conn.reader.buffer
+        )
 
     def pause_writing(self) -> None:
         self._write_paused = True
@@ -93,19 +98,13 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
             self._recheck()  # the handshake's answer opens the connection, a close ends it
 
     def data_received(self, data: bytes) -> None:
-        if self._at_frame_boundary():
+        if self.at_frame_boundary:
             taken = self._take_binary_frames(data)
             if taken == len(data):
                 return
             data = data[taken:]
         super().data_received(data)
-        self._recheck()  # a close frame, or one websockets refused, closes it
-
-    def _at_frame_boundary(self) -> bool:
-        """Plain frames, and nothing of a frame or a fragmented message held by
-        websockets."""
-        conn = self.conn
-        return self.plain_frames and conn.current_size is None and not conn.reader.buffer
+        self._recheck()  # what websockets holds now; a close frame, or one it refused, closes
 
     def _take_binary_frames(self, data: bytes) -> int:
         """Hand the message of each whole binary frame at the start of `data` to the reader,

@@ -308,10 +308,7 @@ class Room:
         self, message: bytes | DocumentUpdate, exclude: Connection | None = None
     ) -> None:
         frame = message.frame if isinstance(message, DocumentUpdate) else binary_frame(message)
-        direct = 0
-        for member in self.members:
-            if member is not exclude and member.synced and member.send_framed(message, frame):
-                direct += 1
+        direct = Connection.send_to_each(self.members, message, frame, exclude)
         if direct:
             self._metrics.sent_direct.inc(direct)
             self._metrics.bytes_out.inc(direct * len(frame))
