@@ -248,6 +248,30 @@ above):
   of CPU against 7.60 and 7.52 s, then 8.61 and 8.50 s against 7.92 and 7.61 s (10.93 s
   against 8.48 s in the run before). The floor reads the same way now: it is the stack's
   cost, and the stack got cheaper.
+- **Where the interpreter's time goes, counted** (2026-12-03). Sampled with `perf` at 200
+  boards, 46% of our server's CPU was in the Python interpreter against 31% of the floor's;
+  the kernel's share was the same for both. Counted through the whole server (one typist
+  of ten, every function's bytecodes traced with `sys.settrace`'s opcode events), a
+  keystroke ran 2,343 bytecodes: 640 of them (27%) in the three calls made for each
+  recipient of a broadcast, 113 in pycrdt's transaction wrapper around staging. Now
+  whether a frame may go straight to a client's socket (open, no close frame sent, no
+  extension, the buffer not full) and whether the next byte read starts a frame are flags
+  the protocol keeps, updated where uvicorn and websockets change what they depend on
+  (server/sync/inbound.py), instead of five checks, one of them a property of websockets,
+  for every recipient and every frame; a broadcast goes over its recipients in one loop
+  (`Connection.send_to_each`); staging's transaction is Yrs's own. Instructions per
+  keystroke through the whole server, each commit in turn: 332,198, then 309,592 (the
+  flags), 300,973 (Yrs's transaction), 297,084 (one loop): 11% fewer. The floor, counted
+  the same way, runs 83,884. About 26,000 of either count are Yrs measuring the card's text
+  whenever it merges a new character into the one before it (`ItemContent::len`, which
+  counts a string's UTF-16 length character by character, called from `try_squash`): the
+  count types 1,000 to 3,000 characters into one card, so that part grows with the card,
+  where a card in a meeting holds at most 4,000 and mostly far fewer. With real clients
+  the first two of these changes were measured by the run of 2026-12-03 19:31 UTC on a
+  busy host (a bare commit 30.0 µs against 17.6 µs on 2026-11-24): CPU at 200 boards
+  11.78 s against the reference's 11.47 s (rounds 11.78/12.40/10.79 s against
+  11.61/11.35/11.47 s), 1.03 times, where it was 1.10 times before; this page's tables
+  are from the run after the third.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
@@ -290,6 +314,12 @@ Tried and not kept:
   148-183 µs per five-board commit against 171-183 µs; the time is in SQLite's own work per
   row (the table, its index, the AUTOINCREMENT counter, the foreign key), not in Python.
   (The journal's fold now uses `executemany`: it reads no ids back.)
+- Holding awareness renewals 8 s instead of 2 s (docs/protocol.md, "Awareness"), to
+  gather more of a room's renewals into each message and so draw fewer echoes. At 200
+  boards, two rounds each (2026-12-03): 43,210 and 43,601 reads and 333,741 and 334,038
+  writes with 2 s, 43,579 and 42,927 reads and 335,659 and 332,301 writes with 8 s. The
+  renewal waves are not where the typing window's CPU goes; 2 s keeps presence closer to
+  what the clients hold.
 - Higher thresholds for the garbage collector (`gc.set_threshold(20000, 50, 100)`), one
   round at 200 boards: 18.34 s of CPU against 17.63 s. Nothing the runs can show.
 - Folding the update journal every 2 s instead of every 0.5 s (fewer cold transactions on
@@ -302,9 +332,10 @@ Next, in order of expected gain: run several processes behind nginx on PostgreSQ
 today); fewer instructions per keystroke in our own code, which `bench.instructions`
 counts steadily enough to judge a change of a few percent (what is left of ours: staging's
 Yrs work, its events read into Python, the check for a new root, which asks Yrs for every
-root, the policy, the journal's record and write, and nine checks and writes per
-recipient); keep the objects of long-lived connections out of the garbage collector's full
-passes.
+root, the policy, the journal's record and write, the database thread's fold, about 3% of
+the CPU at 200 boards, most of it SQLite's own work for each row, and the pings and pongs,
+which still go through websockets); keep the objects of long-lived connections out of the
+garbage collector's full passes.
 
 Durability is not traded for speed: every update is stored before it is broadcast, in
 every setting above (in the update journal, which a killed server loses no more of than a
