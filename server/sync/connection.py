@@ -89,27 +89,13 @@ class Connection:
         self._heartbeat = asyncio.get_running_loop().call_later(HEARTBEAT_SECONDS, self._beat)
 
     def send(self, message: bytes | DocumentUpdate) -> None:
+        """Write `message` to the socket now if nothing is ahead of it and the socket takes
+        it; otherwise queue it for the sender task. Synced or not (a join's first messages
+        go before the client is)."""
         frame = message.frame if isinstance(message, DocumentUpdate) else binary_frame(message)
-        if self.send_framed(message, frame):
+        if Connection.send_to_each((self,), message, frame, None, only_synced=False):
             self._metrics.sent_direct.inc()
             self._metrics.bytes_out.inc(len(frame))
-
-    def send_framed(self, message: bytes | DocumentUpdate, frame: bytes) -> bool:
-        """Write `frame` (the framed `message`) to the socket now if nothing is ahead of it
-        and the socket takes it; otherwise queue `message` for the sender task. True if
-        written now: the caller counts those (a broadcast counts once for all)."""
-        if self._closing is not None:
-            return False
-        if (
-            not self._outbox
-            and not self._in_flight
-            and self._direct is not None
-            and self._direct.try_write(frame)
-        ):
-            self._sent_since_beat = True
-            return True
-        self._enqueue(message)
-        return False
 
     @staticmethod
     def send_to_each(
@@ -117,13 +103,19 @@ class Connection:
         message: bytes | DocumentUpdate,
         frame: bytes,
         exclude: Connection | None,
+        *,
+        only_synced: bool = True,
     ) -> int:
-        """`send_framed` to every synced connection but `exclude`, in one loop: what a
-        broadcast does for each recipient, without two calls for each. Returns how many
-        frames were written now."""
+        """`send` to every connection but `exclude` (`frame` is `message` framed), in one
+        loop: a broadcast's work for each recipient, without a call for each. Returns how
+        many frames were written now; the caller counts those."""
         written = 0
         for connection in connections:
-            if connection is exclude or not connection.synced or connection._closing is not None:
+            if (
+                connection is exclude
+                or (only_synced and not connection.synced)
+                or connection._closing is not None
+            ):
                 continue
             direct = connection._direct
             if (

@@ -69,7 +69,7 @@ class BoardSocketProtocol(WebSocketsSansIOProtocol):
         self._recheck()
 
     def _recheck(self) -> None:
-        conn = getattr(self, "conn", None)
+        conn = getattr(self, "conn", None)  # uvicorn sets `close_sent` before it makes `conn`
         plain = (
             conn is not None
             and conn.state is State.OPEN
