@@ -6,14 +6,19 @@ STAMP_PY := $(VENV)/.installed
 STAMP_JS := web/node_modules/.installed
 BUNDLE := web/static/dist/.built
 DATA_DIR ?= var
+NATIVE := server/native.json
+# The modules every keystroke runs through, compiled with mypyc (docs/performance.md).
+NATIVE_MODULES := server/clock.py server/crdt.py server/metrics.py server/policy.py \
+	server/store/journal.py server/sync/connection.py server/sync/protocol.py \
+	server/sync/room.py server/sync/staging.py
 
-.PHONY: run test lint fmt bench clean system-test-deps bundle
+.PHONY: run test lint fmt bench clean system-test-deps bundle native pure
 
-run: $(STAMP_PY) $(BUNDLE)
+run: $(STAMP_PY) $(BUNDLE) $(NATIVE)
 	@mkdir -p $(DATA_DIR)
 	$(BIN)/netwerkbord serve --data-dir $(DATA_DIR)
 
-test: $(STAMP_PY) $(BUNDLE) system-test-deps lint
+test: $(STAMP_PY) $(BUNDLE) system-test-deps lint $(NATIVE)
 	$(BIN)/pytest
 
 lint: $(STAMP_PY)
@@ -23,7 +28,7 @@ lint: $(STAMP_PY)
 fmt: $(STAMP_PY)
 	$(BIN)/ruff check --fix server shared_schema tests $(wildcard bench)
 
-bench: $(STAMP_PY) $(BUNDLE) bench/node_modules/.installed
+bench: $(STAMP_PY) $(BUNDLE) bench/node_modules/.installed $(NATIVE)
 	$(BIN)/python -m bench
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
@@ -42,6 +47,15 @@ $(STAMP_JS): web/package.json web/package-lock.json
 
 bundle: $(BUNDLE)
 
+native: $(NATIVE)
+
+$(NATIVE): $(STAMP_PY) $(NATIVE_MODULES) scripts/build-native
+	bash scripts/build-native $(NATIVE_MODULES)
+
+# Run the server uncompiled, as Python, until the next `make native` (or run, test, bench).
+pure:
+	bash scripts/build-native --remove
+
 $(BUNDLE): $(STAMP_JS) $(shell find web/src web/i18n -type f 2>/dev/null) web/build.mjs shared_schema/board.v1.json
 	cd web && node build.mjs
 	@mkdir -p $(dir $@) && touch $@
@@ -51,5 +65,5 @@ $(BUNDLE): $(STAMP_JS) $(shell find web/src web/i18n -type f 2>/dev/null) web/bu
 system-test-deps:
 	@bash scripts/install-system-deps
 
-clean:
+clean: pure
 	rm -rf $(VENV) web/node_modules web/static/dist

@@ -1,9 +1,10 @@
 """Where our server's CPU goes during a setting, step by step.
 
 `python -m bench.sections`: runs 200 rooms of 10 clients against our server, started through
-this module (`python -m bench.sections --serve ...`), which wraps the steps of a keystroke's
-way through the server and adds up the CPU time of the thread running each
-(`time.thread_time_ns`: user and kernel). Steps do not overlap: a step's time excludes the
+this module (`python -m bench.uncompiled bench.sections --serve ...`), which wraps the steps
+of a keystroke's way through the server and adds up the CPU time of the thread running each
+(`time.thread_time_ns`: user and kernel). The server runs uncompiled here (bench/uncompiled.py):
+the wrappers need its Python classes. Steps do not overlap: a step's time excludes the
 steps inside it, so the rows add up. What no step covers is the rest of the main thread's
 time: the event loop, ASGI, tasks, timers, metrics. The garbage collector is timed as a step
 (`gc.callbacks`), whichever thread it runs on (nearly always the main one). The database
@@ -167,7 +168,9 @@ async def measure(setting: Setting) -> dict[str, Any]:
         snapshots = data / "sections.jsonl"
         rooms = await prepare_rooms(data, setting)
         server: Running = await start_ours(
-            data, entry=("-m", "bench.sections", "--serve"), env={SNAPSHOTS: str(snapshots)}
+            data,
+            entry=("-m", "bench.uncompiled", "bench.sections", "--serve"),
+            env={SNAPSHOTS: str(snapshots)},
         )
         try:
             result = await run(server, setting, rooms)

@@ -1,0 +1,48 @@
+"""The server's compiled modules (`make native`, scripts/build-native) must be its source.
+
+The modules every keystroke runs through are compiled with mypyc into C extensions, which
+Python imports in place of the .py file beside them: a module edited after compiling would
+silently run as it was. So the server refuses to start on a compiled module whose source
+changed since (server/native.json records what each was compiled from), and says how to
+compile it again or run uncompiled (`make pure`). Not compiled itself: it runs first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+MANIFEST = "native.json"
+
+
+class StaleCompiledModule(ImportError):
+    pass
+
+
+def compiled_modules(package: Path = PACKAGE) -> list[Path]:
+    """The source of every compiled module in `package`."""
+    sources = set()
+    for library in package.rglob("*.so"):
+        suffix = next(s for s in EXTENSION_SUFFIXES if library.name.endswith(s))
+        sources.add(library.with_name(library.name.removesuffix(suffix) + ".py"))
+    return sorted(sources)
+
+
+def verify(package: Path = PACKAGE) -> None:
+    """Raise StaleCompiledModule if a compiled module was not compiled from its source."""
+    sources = compiled_modules(package)
+    if not sources:
+        return
+    manifest = package / MANIFEST
+    recorded: dict[str, str] = json.loads(manifest.read_text()) if manifest.exists() else {}
+    for source in sources:
+        name = f"{package.name}/{source.relative_to(package)}"
+        digest = hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+        if recorded.get(name) != digest:
+            raise StaleCompiledModule(
+                f"{name} changed since it was compiled: run `make native` to compile it "
+                "again, or `make pure` to run the server uncompiled."
+            )

@@ -1,0 +1,64 @@
+"""The compiled modules (`make native`): what runs is what the source says."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import pytest
+
+from server import native
+
+
+def _package(tmp_path: Path, source: str) -> Path:
+    """A package with one module, `mod`, "compiled" (a library file beside it) from `source`."""
+    package = tmp_path / "server"
+    (package / "sync").mkdir(parents=True)
+    (package / "sync" / "mod.py").write_text(source)
+    (package / "sync" / f"mod{EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    (package / native.MANIFEST).write_text(json.dumps({"server/sync/mod.py": digest}))
+    return package
+
+
+def test_a_module_compiled_from_its_source_starts(tmp_path: Path) -> None:
+    package = _package(tmp_path, "X = 1\n")
+    assert native.compiled_modules(package) == [package / "sync" / "mod.py"]
+    native.verify(package)
+
+
+def test_a_module_changed_since_it_was_compiled_stops_the_server(tmp_path: Path) -> None:
+    package = _package(tmp_path, "X = 1\n")
+    (package / "sync" / "mod.py").write_text("X = 2\n")
+    with pytest.raises(native.StaleCompiledModule, match=r"server/sync/mod.py .*make native"):
+        native.verify(package)
+
+
+def test_a_compiled_module_nobody_recorded_stops_the_server(tmp_path: Path) -> None:
+    package = _package(tmp_path, "X = 1\n")
+    (package / native.MANIFEST).unlink()
+    with pytest.raises(native.StaleCompiledModule, match="make pure"):
+        native.verify(package)
+
+
+def test_without_compiled_modules_the_server_runs_as_python(tmp_path: Path) -> None:
+    package = _package(tmp_path, "X = 1\n")
+    (package / "sync" / f"mod{EXTENSION_SUFFIXES[0]}").unlink()
+    (package / native.MANIFEST).unlink()
+    native.verify(package)
+
+
+def test_the_modules_make_native_compiled_are_the_ones_running() -> None:
+    manifest = native.PACKAGE / native.MANIFEST
+    if not manifest.exists():
+        pytest.skip("not compiled: `make native` (make test does) compiles the server")
+    compiled = json.loads(manifest.read_text())
+    if not compiled:
+        pytest.skip("compiled nothing: no C compiler when `make native` ran")
+    for source in compiled:
+        module = importlib.import_module(source.removesuffix(".py").replace("/", "."))
+        assert module.__file__ is not None
+        assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
