@@ -270,17 +270,18 @@ above):
   the first two of these changes were measured by the run of 2026-12-03 19:31 UTC on a
   busy host (a bare commit 30.0 µs against 17.6 µs on 2026-11-24): CPU at 200 boards
   11.78 s against the reference's 11.47 s (rounds 11.78/12.40/10.79 s against
-  11.61/11.35/11.47 s), 1.03 times, where it was 1.10 times before; this page's tables
-  are from the run after the third.
+  11.61/11.35/11.47 s), 1.03 times, where it was 1.10 times before; the run after the
+  third (20:00 UTC) had 1.02 times.
 - **The keystroke's path compiled** (2026-12-03). The nine modules a keystroke runs through
   are compiled with mypyc (docs/architecture.md, "The keystroke's path compiled"): whole
   server 297,929 instructions per keystroke uncompiled, 251,686 compiled (`python -m
   bench.instructions`), 16% fewer; without the 26,000 of Yrs's that grow with the card, 17%.
   Four more modules (wire, endpoint, the fan-out's base, the SQLite store) took it to
   246,440, another 2%: not taken, too little for putting the store's threads and its many
-  paths under a new compiler. With real clients at 200 boards, in turn with the uncompiled server on a busy host:
-  11.95 and 11.86 s of CPU against 12.21 and 13.02 s. The steps' table above is of the
-  uncompiled server (its wrappers need Python functions).
+  paths under a new compiler. With real clients at 200 boards, in turn with the uncompiled
+  server on a busy host: 11.95 and 11.86 s of CPU against 12.21 and 13.02 s. This page's
+  tables are of the compiled server (the run of 2026-12-03 21:58 UTC, on a busy host: a bare
+  commit 29.1 µs), but for the steps' table above, which needs Python functions to wrap.
 - **Keystrokes that come alone.** {_per_keystroke(results)} The steps' table above says
   where; each step costs several times what it costs warm, as the paced row of the
   pipeline's table shows too: the server shares the two cores with four Node processes
@@ -415,9 +416,9 @@ def _sections(results: dict[str, Any]) -> str:
         * 1e6
     )
     return f"""Our server at {sections["setting"]}, its keystrokes' steps timed (`python -m
-bench.sections`: the same setting, the server started with each step wrapped in a thread CPU
-clock; a step's time excludes the steps inside it, so the rows add up; about 2 µs of the
-clock's own cost per step and call). Over the {sections["window_seconds"]} s of typing the
+bench.sections`: the same setting, the server started uncompiled with each step wrapped in a
+thread CPU clock; a step's time excludes the steps inside it, so the rows add up; about 2 µs
+of the clock's own cost per step and call). Over the {sections["window_seconds"]} s of typing the
 main thread used {sections["main_thread_seconds"]} s of CPU for {keystrokes:,} keystrokes
 ({sections["main_thread_seconds"] / keystrokes * 1e6:.0f} µs each):
 
