@@ -16,6 +16,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent
 MANIFEST = "native.json"
+SHARED_LIBRARY = "__mypyc"  # the runtime the compiled modules share, compiled from no source
 
 
 class StaleCompiledModule(ImportError):
@@ -27,7 +28,9 @@ def compiled_modules(package: Path = PACKAGE) -> list[Path]:
     sources = set()
     for library in package.rglob("*.so"):
         suffix = next(s for s in EXTENSION_SUFFIXES if library.name.endswith(s))
-        sources.add(library.with_name(library.name.removesuffix(suffix) + ".py"))
+        module = library.name.removesuffix(suffix)
+        if not module.endswith(SHARED_LIBRARY):
+            sources.add(library.with_name(module + ".py"))
     return sorted(sources)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import subprocess
+import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -19,6 +21,7 @@ def _package(tmp_path: Path, source: str) -> Path:
     (package / "sync").mkdir(parents=True)
     (package / "sync" / "mod.py").write_text(source)
     (package / "sync" / f"mod{EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")
+    (package / f"compiled__mypyc{EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")  # no source
     digest = hashlib.sha256(source.encode()).hexdigest()
     (package / native.MANIFEST).write_text(json.dumps({"server/sync/mod.py": digest}))
     return package
@@ -51,14 +54,32 @@ def test_without_compiled_modules_the_server_runs_as_python(tmp_path: Path) -> N
     native.verify(package)
 
 
-def test_the_modules_make_native_compiled_are_the_ones_running() -> None:
+def _compiled() -> list[str]:
+    """The modules `make native` compiled, as module names."""
     manifest = native.PACKAGE / native.MANIFEST
     if not manifest.exists():
         pytest.skip("not compiled: `make native` (make test does) compiles the server")
     compiled = json.loads(manifest.read_text())
     if not compiled:
         pytest.skip("compiled nothing: no C compiler when `make native` ran")
-    for source in compiled:
-        module = importlib.import_module(source.removesuffix(".py").replace("/", "."))
+    return [source.removesuffix(".py").replace("/", ".") for source in compiled]
+
+
+def test_the_modules_make_native_compiled_are_the_ones_running() -> None:
+    for name in _compiled():
+        module = importlib.import_module(name)
         assert module.__file__ is not None
         assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
+
+
+def test_the_compiled_modules_load_wherever_the_server_starts(tmp_path: Path) -> None:
+    """As `netwerkbord serve` starts them: not from the project's folder, which tests and
+    `python -m` put on the path (the library the modules share must be in the package)."""
+    names = _compiled()
+    imports = "; ".join(f"import {name}" for name in names)
+    script = f"{imports}; import sys; print(sys.modules[{names[-1]!r}].__file__)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip().endswith(tuple(EXTENSION_SUFFIXES))
