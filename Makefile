@@ -7,7 +7,7 @@ STAMP_JS := web/node_modules/.installed
 BUNDLE := web/static/dist/.built
 DATA_DIR ?= var
 NATIVE := server/native.json
-# The modules every keystroke runs through, compiled with mypyc (docs/performance.md).
+# The modules every keystroke runs through, compiled with mypyc (docs/architecture.md).
 NATIVE_MODULES := server/clock.py server/crdt.py server/metrics.py server/policy.py \
 	server/store/journal.py server/sync/connection.py server/sync/protocol.py \
 	server/sync/room.py server/sync/staging.py
