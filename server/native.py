@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
@@ -34,6 +35,18 @@ def compiled_modules(package: Path = PACKAGE) -> list[Path]:
     return sorted(sources)
 
 
+def _digest(source: Path) -> str | None:
+    return hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+
+
+def record(sources: list[Path], package: Path = PACKAGE) -> None:
+    """Write down what each of `sources` (in `package`) was compiled from."""
+    digests = {
+        f"{package.name}/{source.relative_to(package)}": _digest(source) for source in sources
+    }
+    (package / MANIFEST).write_text(json.dumps(digests, indent=2, sort_keys=True) + "\n")
+
+
 def verify(package: Path = PACKAGE) -> None:
     """Raise StaleCompiledModule if a compiled module was not compiled from its source."""
     sources = compiled_modules(package)
@@ -43,9 +56,12 @@ def verify(package: Path = PACKAGE) -> None:
     recorded: dict[str, str] = json.loads(manifest.read_text()) if manifest.exists() else {}
     for source in sources:
         name = f"{package.name}/{source.relative_to(package)}"
-        digest = hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
-        if recorded.get(name) != digest:
+        if recorded.get(name) != _digest(source):
             raise StaleCompiledModule(
                 f"{name} changed since it was compiled: run `make native` to compile it "
                 "again, or `make pure` to run the server uncompiled."
             )
+
+
+if __name__ == "__main__":  # scripts/build-native, run as a file: importing `server` would verify
+    record([Path(path).resolve() for path in sys.argv[1:]])

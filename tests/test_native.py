@@ -22,14 +22,15 @@ def _package(tmp_path: Path, source: str) -> Path:
     (package / "sync" / "mod.py").write_text(source)
     (package / "sync" / f"mod{EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")
     (package / f"compiled__mypyc{EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF")  # no source
-    digest = hashlib.sha256(source.encode()).hexdigest()
-    (package / native.MANIFEST).write_text(json.dumps({"server/sync/mod.py": digest}))
+    native.record([package / "sync" / "mod.py"], package)
     return package
 
 
 def test_a_module_compiled_from_its_source_starts(tmp_path: Path) -> None:
     package = _package(tmp_path, "X = 1\n")
     assert native.compiled_modules(package) == [package / "sync" / "mod.py"]
+    digest = hashlib.sha256(b"X = 1\n").hexdigest()
+    assert json.loads((package / native.MANIFEST).read_text()) == {"server/sync/mod.py": digest}
     native.verify(package)
 
 
