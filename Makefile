@@ -12,7 +12,7 @@ NATIVE_MODULES := server/clock.py server/crdt.py server/metrics.py server/policy
 	server/store/journal.py server/sync/connection.py server/sync/protocol.py \
 	server/sync/room.py server/sync/staging.py
 
-.PHONY: run test lint fmt bench clean system-test-deps bundle native pure
+.PHONY: run test lint fmt bench clean system-test-deps bundle native pure lock
 
 run: $(STAMP_PY) $(BUNDLE) $(NATIVE)
 	@mkdir -p $(DATA_DIR)
@@ -35,11 +35,20 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund
 	@touch $@
 
-$(STAMP_PY): pyproject.toml
+# Every Python package at the version, and with the digest, that CI tested (requirements.lock).
+$(STAMP_PY): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
+
+# After changing a dependency in pyproject.toml: pins what is new and keeps every other pin
+# (`rm requirements.lock; make lock` takes the newest releases within the bounds instead).
+lock:
+	test -x $(BIN)/uv || { test -d $(VENV) || $(PYTHON) -m venv $(VENV); $(BIN)/pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock --quiet
 
 $(STAMP_JS): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
