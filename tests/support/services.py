@@ -23,6 +23,11 @@ def _postgres_bin() -> Path:
     return Path(found[-1]).parent
 
 
+def postgres_tool(name: str) -> str:
+    """The path of one of PostgreSQL's programs: pg_dump, pg_restore, createdb."""
+    return str(_postgres_bin() / name)
+
+
 def _as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: as root, run it as the postgres user."""
     if os.geteuid() != 0:
@@ -308,7 +313,3 @@ class PostgresServer:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def tool(self, name: str) -> str:
-        """The path of one of PostgreSQL's programs (pg_dump, pg_restore, createdb)."""
-        return str(self.binaries / name)
