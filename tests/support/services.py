@@ -306,7 +306,13 @@ class PostgresServer:
     def stop(self) -> None:
         """A fast shutdown, as `systemctl restart postgresql` does: sessions are ended."""
         if self.process is not None:
-            self.process.terminate()
+            subprocess.run(
+                _as_postgres(
+                    [str(self.binaries / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast"]
+                ),
+                check=True,
+                capture_output=True,
+            )
             self.process.wait(60)
             self.process = None
 
