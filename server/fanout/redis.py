@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from server.errors import StoreUnavailable
 from server.fanout.base import Receiver
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,11 @@ class RedisFanout:
                 if self.connected.is_set():
                     log.warning("redis lost; serving local clients only",
                                 extra={"error": str(error)})
+                self.connected.clear()
+            except StoreUnavailable as error:
+                # Caught up with nothing: drop the link and catch up when it is made again.
+                log.warning("catching up after redis failed: the database is away; retrying",
+                            extra={"error": str(error)})
                 self.connected.clear()
             finally:
                 await client.aclose()
