@@ -24,6 +24,7 @@ from server.records.service import Records
 from server.settings import Settings, SettingsError
 from server.store import Store, store_for
 from server.sync.inbound import BoardSocketProtocol
+from server.tool_settings import ToolRefused, check, environment
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
             "--data-dir",
             type=Path,
             help="where the data lives (default ./var, or NETWERKBORD_DATA_DIR)",
+        )
+        p.add_argument(
+            "--env-file",
+            type=Path,
+            help="the servers' settings file (NAME=value lines, as systemd's EnvironmentFile); "
+            "its NETWERKBORD_* settings are used over the environment's "
+            "(default: NETWERKBORD_ENV_FILE)",
         )
         return p
 
@@ -86,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env().with_overrides(
+        settings = Settings.from_env(environment(arguments.env_file)).with_overrides(
             data_dir=arguments.data_dir,
             host=getattr(arguments, "host", None),
             port=getattr(arguments, "port", None),
@@ -96,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if arguments.command == "serve":
         return _serve(settings)
+    try:
+        for line in check(arguments.command, settings):
+            print(f"netwerkbord: {line}", file=sys.stderr)
+    except ToolRefused as refusal:
+        print(f"netwerkbord: {refusal}", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(_administer(arguments, settings))
     except (BoardNotFound, ValueError, AccountError) as error:
@@ -137,10 +151,11 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
         elif arguments.command == "demo":
             password = secrets.token_urlsafe(12)
             user, _, board_id = await create_demo(store, password)
-            print(f"Sign in at http://{settings.host}:{settings.port}/signin")
+            address = _address(settings)
+            print(f"Sign in at {address}/signin")
             print(f"  email:    {user.email}")
             print(f"  password: {password}")
-            print(f"The demo board: http://{settings.host}:{settings.port}/boards/{board_id}")
+            print(f"The demo board: {address}/boards/{board_id}")
         elif arguments.command == "records":
             return await _verify(store, arguments.case_id)
         elif arguments.command == "user":
@@ -160,6 +175,13 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
     finally:
         await store.close()
     return 0
+
+
+def _address(settings: Settings) -> str:
+    """Where people reach the server: the public URL when set, else where it listens."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return f"http://{settings.host}:{settings.port}"
 
 
 async def _verify(store: Store, case_id: str | None) -> int:

@@ -9,13 +9,14 @@ class CloseCode(IntEnum):
     """Why the server closed a board connection. Documented in docs/protocol.md.
 
     4400-4499 tell a client not to reconnect as it is (y-websocket 3 stops retrying);
-    4500-4599 and 1001/1011 are passing: reconnecting is the right answer.
+    4500-4599 and 1001/1011/1013 are passing: reconnecting is the right answer.
     """
 
     NORMAL = 1000
     GOING_AWAY = 1001
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
+    TRY_AGAIN_LATER = 1013
     MALFORMED_MESSAGE = 4400
     BAD_TOKEN = 4401
     UPDATE_REFUSED = 4403
@@ -32,6 +33,7 @@ CLOSE_REASONS: dict[CloseCode, str] = {
     CloseCode.GOING_AWAY: "The server is restarting; reconnecting.",
     CloseCode.MESSAGE_TOO_BIG: "Message too large.",
     CloseCode.INTERNAL_ERROR: "Server error; reconnecting.",
+    CloseCode.TRY_AGAIN_LATER: "The database is not answering; reconnecting.",
     CloseCode.MALFORMED_MESSAGE: "Malformed message.",
     CloseCode.BAD_TOKEN: "This link is not valid (expired, revoked or for another board).",
     CloseCode.UPDATE_REFUSED: "Change refused.",
@@ -74,6 +76,11 @@ class MissingHistory(UpdateRefused):
 
     def __init__(self) -> None:
         super().__init__("It builds on changes the board does not have.")
+
+
+class StoreUnavailable(Exception):
+    """The database does not answer (restarting, unreachable): nothing was stored, and
+    trying again shortly is the right answer."""
 
 
 class BoardNotFound(Exception):

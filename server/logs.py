@@ -12,15 +12,18 @@ _STANDARD |= {"message", "asctime", "taskName", "color_message"}
 
 
 _SECRET_PARAMETER = re.compile(r"(token=)[^&\s\"']+")
+_QUERY_STRING = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 
 
 class RedactTokens(logging.Filter):
     """Servers and proxies log request lines; a token in one would open the board to any
-    reader of the log. Ours are cut out of every message before it is written."""
+    reader of the log. Every path's query string is cut out of every message before it is
+    written (a token may be in one, as may a join code), and any `token=` left besides."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "token=" in message:
+        if "?" in message or "token=" in message:
+            message = _QUERY_STRING.sub(r"\1", message)
             record.msg = _SECRET_PARAMETER.sub(r"\1[redacted]", message)
             record.args = None
         return True

@@ -1,8 +1,16 @@
 """Fan-out between server processes: what one process accepts, the others show."""
 
-from server.fanout.base import AWARENESS, UPDATE, Fanout, LocalFanout, Receiver
+from server.fanout.base import AWARENESS, UPDATE, Fanout, HistoryFanout, LocalFanout, Receiver
 
-__all__ = ["AWARENESS", "UPDATE", "Fanout", "LocalFanout", "Receiver", "fanout_for"]
+__all__ = [
+    "AWARENESS",
+    "UPDATE",
+    "Fanout",
+    "HistoryFanout",
+    "LocalFanout",
+    "Receiver",
+    "fanout_for",
+]
 
 
 def fanout_for(redis_url: str | None) -> Fanout:

@@ -1,8 +1,12 @@
-"""Fan-out over Redis pub/sub: one channel per board, every process listening.
+"""Fan-out over Redis pub/sub: one channel per board and history, every process listening.
 
-Messages are `v1` + the sending process's id + a kind byte + the payload. A process ignores
-its own messages. Redis keeps nothing: when the link drops, each process goes on serving its
-own clients, and when it is back every open board catches up from the store.
+Channels are `netwerkbord:<deployment>:board:<board id>:<epoch>`, the deployment being the
+store's identity (Store.deployment): two deployments sharing one Redis server, even a
+restored copy of the same database, never hear each other, whatever Redis database number
+they use (pub/sub ignores it). Messages are `v1` + the sending process's id + a kind byte +
+the payload. A process ignores its own messages. Redis keeps nothing: when the link drops,
+each process goes on serving its own clients, and when it is back every open board catches
+up from the store.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from server.errors import StoreUnavailable
 from server.fanout.base import Receiver
 
 log = logging.getLogger(__name__)
-PREFIX = "netwerkbord:board:"
+PREFIX = "netwerkbord:"
 _VERSION = b"v1"
 
 
@@ -32,8 +37,10 @@ class RedisFanout:
         self._tasks: list[asyncio.Task[None]] = []
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
         self.connected = asyncio.Event()
+        self._boards = ""  # the channel prefix of this deployment's boards, set by start
 
-    async def start(self, on_reconnect: Callable[[], Awaitable[None]]) -> None:
+    async def start(self, deployment: str, on_reconnect: Callable[[], Awaitable[None]]) -> None:
+        self._boards = f"{PREFIX}{deployment}:board:"
         self._on_reconnect = on_reconnect
         self._tasks = [
             asyncio.create_task(self._listen(), name="redis-listen"),
@@ -47,12 +54,16 @@ class RedisFanout:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    @property
+    def linked(self) -> bool:
+        return self.connected.is_set()
+
     def publish(self, board_id: str, kind: int, payload: bytes) -> None:
         if not self.connected.is_set():
             return  # the store has it; the others catch up when the link is back
         message = _VERSION + self.process_id + bytes([kind]) + payload
         try:
-            self._outbox.put_nowait((PREFIX + board_id, message))
+            self._outbox.put_nowait((self._boards + board_id, message))
         except asyncio.QueueFull:
             log.warning("redis fan-out queue full; dropping", extra={"board": board_id})
 
@@ -81,7 +92,7 @@ class RedisFanout:
             client = Redis.from_url(self.url)
             try:
                 async with client.pubsub() as pubsub:
-                    await pubsub.psubscribe(PREFIX + "*")
+                    await pubsub.psubscribe(self._boards + "*")
                     self.connected.set()
                     delay = 0.2
                     if ever_connected and self._on_reconnect is not None:
@@ -96,13 +107,18 @@ class RedisFanout:
                     log.warning("redis lost; serving local clients only",
                                 extra={"error": str(error)})
                 self.connected.clear()
+            except StoreUnavailable as error:
+                # Caught up with nothing: drop the link and catch up when it is made again.
+                log.warning("catching up after redis failed: the database is away; retrying",
+                            extra={"error": str(error)})
+                self.connected.clear()
             finally:
                 await client.aclose()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
     def _deliver(self, channel: bytes, data: bytes) -> None:
-        board_id = channel.decode()[len(PREFIX):]
+        board_id = channel.decode()[len(self._boards) :]
         receiver = self._receivers.get(board_id)
         if receiver is None or not data.startswith(_VERSION):
             return

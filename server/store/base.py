@@ -77,6 +77,16 @@ class Store(Database, Protocol):
 
     async def close(self) -> None: ...
 
+    async def deployment(self) -> str:
+        """Who this store is, in hex: the same for every process on this database, and
+        different for any other database, a restored copy of this one included. The
+        fan-out between processes is scoped by it."""
+        ...
+
+    async def ready(self) -> None:
+        """Return if the store answers now; StoreUnavailable if not."""
+        ...
+
     async def create_board(self, board: BoardRecord, first_update: bytes) -> None: ...
 
     async def get_board(self, board_id: str) -> BoardRecord | None: ...

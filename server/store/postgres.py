@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from psycopg import AsyncConnection, IsolationLevel
-from psycopg_pool import AsyncConnectionPool
+from psycopg import AsyncConnection, IsolationLevel, OperationalError
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from server.errors import StoreUnavailable
 from server.store.base import BoardRecord, BoardState, CompactionResult, LogEntry, Row
 from server.store.compaction import fold
 from server.store.group_commit import GroupCommit
@@ -32,17 +35,52 @@ class PostgresStore:
     """Appends share commits (server/store/group_commit.py), as in the SQLite store;
     nothing is acknowledged before COMMIT returns."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, wait_seconds: float = 10.0) -> None:
         self.url = url
-        self._pool = AsyncConnectionPool(url, min_size=1, max_size=pool_size, open=False)
+        # Every connection is checked as it leaves the pool: after PostgreSQL restarts, the
+        # pool's connections are dead, and one used unchecked costs a request its answer.
+        # A request waits at most `wait_seconds` for one (StoreUnavailable after that).
+        self._pool = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            open=False,
+            timeout=wait_seconds,
+            check=AsyncConnectionPool.check_connection,
+        )
         self._commits = GroupCommit(self._insert, "postgres-group-commit")
 
     async def open(self) -> None:
         await self._pool.open(wait=True)
-        async with self._pool.connection() as connection:
+        async with self._connection() as connection:
             applied = await migrate_postgres(connection)
         if applied:
             log.info("database migrated", extra={"migrations": applied})
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection[Any]]:
+        """A checked connection from the pool; StoreUnavailable while PostgreSQL is away."""
+        try:
+            async with self._pool.connection() as connection:
+                yield connection
+        except (OperationalError, PoolTimeout) as error:
+            raise StoreUnavailable(f"PostgreSQL does not answer: {error}") from error
+
+    async def deployment(self) -> str:
+        """The cluster's system identifier (made by initdb, kept by its replicas) and the
+        database's oid: a copy restored into another database or another cluster differs,
+        a table's contents (which pg_dump copies) could not."""
+        async with self._connection() as connection:
+            cursor = await connection.execute(
+                "SELECT (SELECT system_identifier FROM pg_control_system()), "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+            row = await cursor.fetchone()
+        assert row is not None
+        return hashlib.sha256(f"{row[0]}:{row[1]}".encode()).hexdigest()[:16]
+
+    async def ready(self) -> None:
+        await self.fetch_one("SELECT 1")
 
     async def close(self) -> None:
         await self._commits.drain()
@@ -51,23 +89,23 @@ class PostgresStore:
     # plain queries
 
     async def fetch_one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
-        async with self._pool.connection() as connection:
+        async with self._connection() as connection:
             cursor = await connection.execute(_sql(sql), params)
             row = await cursor.fetchone()
             return tuple(row) if row is not None else None
 
     async def fetch_all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        async with self._pool.connection() as connection:
+        async with self._connection() as connection:
             cursor = await connection.execute(_sql(sql), params)
             return [tuple(row) for row in await cursor.fetchall()]
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
-        async with self._pool.connection() as connection:
+        async with self._connection() as connection:
             cursor = await connection.execute(_sql(sql), params)
             return cursor.rowcount
 
     async def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        async with self._pool.connection() as connection, connection.transaction():
+        async with self._connection() as connection, connection.transaction():
             for sql, params in statements:
                 await connection.execute(_sql(sql), params)
 
@@ -132,7 +170,7 @@ class PostgresStore:
 
     async def _insert(self, rows: Sequence[LogEntry]) -> None:
         created = _now()
-        async with self._pool.connection() as connection, connection.transaction():
+        async with self._connection() as connection, connection.transaction():
             await connection.cursor().executemany(
                 "INSERT INTO board_updates (board_id, data, author, created_at) "
                 "VALUES (%s, %s, %s, %s)",
@@ -140,12 +178,12 @@ class PostgresStore:
             )
 
     async def load(self, board_id: str) -> BoardState:
-        async with self._pool.connection() as connection, _repeatable_read(connection):
+        async with self._connection() as connection, _repeatable_read(connection):
             state, _ = await _read_state(connection, board_id)
         return state
 
     async def compact(self, board_id: str) -> CompactionResult | None:
-        async with self._pool.connection() as connection, connection.transaction():
+        async with self._connection() as connection, connection.transaction():
             # One compaction of a board at a time, across every process. Only compaction
             # changes the snapshot or removes rows, so under this lock what we read of them
             # stays true; rows appended meanwhile are simply not folded this time.

@@ -4,6 +4,7 @@ to the update journal first and reach the file in batches."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 import sqlite3
@@ -353,6 +354,13 @@ class SQLiteStore:
             self._fetchone, "SELECT count(*) FROM board_updates WHERE board_id = ?", (board_id,)
         )
         return int(str(row[0])) if row else 0
+
+    async def deployment(self) -> str:
+        """The database file's full path: one process, one file."""
+        return hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:16]
+
+    async def ready(self) -> None:
+        await self.fetch_one("SELECT 1")
 
     async def fetch_one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         return await self._run(self._fetchone, sql, params)

@@ -12,7 +12,13 @@ from server.access.admission import Admission
 from server.access.roles import Role
 from server.access.tokens import BoardGrant, TokenSigner
 from server.audit import Audit
-from server.errors import AccessRevoked, CloseCode, ConnectionClosed, InvalidToken
+from server.errors import (
+    AccessRevoked,
+    CloseCode,
+    ConnectionClosed,
+    InvalidToken,
+    StoreUnavailable,
+)
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, Store
@@ -23,6 +29,26 @@ from server.sync.wire import SCOPE_KEY as DIRECT_WRITER
 from server.sync.wire import DirectWriter
 
 log = logging.getLogger(__name__)
+
+# A client may offer its token as a WebSocket subprotocol, `netwerkbord.token.<token>`,
+# beside `netwerkbord`, which the server answers with: a header is in no request line, so
+# in no proxy's log. `?token=` in the address stays accepted, for y-websocket's `params`.
+SUBPROTOCOL = "netwerkbord"
+TOKEN_SUBPROTOCOL = SUBPROTOCOL + ".token."
+
+
+def _come_back(board_id: str, error: StoreUnavailable) -> ConnectionClosed:
+    """The database is away: the client reconnects by itself (y-websocket does)."""
+    log.warning("database unavailable; client told to come back",
+                extra={"board": board_id, "error": str(error)})
+    return ConnectionClosed(CloseCode.TRY_AGAIN_LATER)
+
+
+def offered_token(subprotocols: list[str]) -> str | None:
+    for offered in subprotocols:
+        if offered.startswith(TOKEN_SUBPROTOCOL):
+            return offered[len(TOKEN_SUBPROTOCOL) :]
+    return None
 
 
 class BoardEndpoint:
@@ -49,17 +75,23 @@ class BoardEndpoint:
         self._origins = settings.origins()
 
     async def serve(self, websocket: WebSocket) -> None:
-        await websocket.accept()
+        offered = websocket.scope.get("subprotocols") or []
+        await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
         board_id = websocket.path_params["board_id"]
         try:
-            grant, board = await self._admit(websocket, board_id)
+            try:
+                grant, board = await self._admit(websocket, board_id)
+                room = await self._rooms.acquire(board)
+            except StoreUnavailable as error:
+                raise _come_back(board_id, error) from error
         except ConnectionClosed as refusal:
-            self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
-            log.info(
-                "connection refused",
-                extra={"board": board_id, "code": int(refusal.code), "reason": refusal.reason},
-            )
-            await websocket.close(refusal.code, refusal.reason)
+            await self._refuse(websocket, board_id, refusal)
+            return
+        try:
+            await self._record("joined", grant, board)
+        except StoreUnavailable as error:
+            self._rooms.release(room)
+            await self._refuse(websocket, board_id, _come_back(board_id, error))
             return
         connection = Connection(
             websocket,
@@ -71,11 +103,9 @@ class BoardEndpoint:
             hold_seconds=self._settings.hold_seconds,
             direct=websocket.scope.get(DIRECT_WRITER),
         )
-        room = await self._rooms.acquire(board)
         connections = self._metrics.connections.labels(role=grant.role.value)
         connections.inc()
         connection.start()
-        await self._record("joined", grant, board)
         try:
             room.join(connection)
             await self._pump(websocket, connection, room)
@@ -86,7 +116,22 @@ class BoardEndpoint:
             self._rooms.release(room)
             connections.dec()
             await connection.finish()
-            await self._record("left", grant, board)
+            try:
+                await self._record("left", grant, board)
+            except StoreUnavailable as error:
+                log.warning(
+                    "database unavailable; leaving not audited",
+                    extra={"board": board.id, "participant": grant.participant_id,
+                           "error": str(error)},
+                )
+
+    async def _refuse(self, websocket: WebSocket, board_id: str, refusal: ConnectionClosed) -> None:
+        self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
+        log.info(
+            "connection refused",
+            extra={"board": board_id, "code": int(refusal.code), "reason": refusal.reason},
+        )
+        await websocket.close(refusal.code, refusal.reason)
 
     async def _record(self, event: str, grant: BoardGrant, board: BoardRecord) -> None:
         extra = {"board": board.id, "participant": grant.participant_id, "role": grant.role.value}
@@ -105,7 +150,10 @@ class BoardEndpoint:
         origin = websocket.headers.get("origin")
         if origin is not None and origin not in self._origins:
             raise ConnectionClosed(CloseCode.ORIGIN_NOT_ALLOWED)
-        query = websocket.query_params
+        query = dict(websocket.query_params)
+        token = offered_token(websocket.scope.get("subprotocols") or [])
+        if token is not None:
+            query["token"] = token
         board = await self._store.get_board(board_id)
         if board is None:
             raise ConnectionClosed(self._why_no_board(board_id, query.get("token", "")))

@@ -7,7 +7,7 @@ import logging
 
 from server.audit import Audit
 from server.errors import CloseCode
-from server.fanout import Fanout
+from server.fanout import Fanout, HistoryFanout
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import BoardRecord, Store
@@ -77,7 +77,7 @@ class Rooms:
                 self._settings,
                 self._metrics,
                 self._audit,
-                self._fanout,
+                HistoryFanout(self._fanout, board.epoch),
             )
             await room.load()
             self._rooms[board.id] = room

@@ -34,9 +34,13 @@ const ops = {
     p.errors = []
     p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
     p.on('pageerror', (error) => p.errors.push(String(error)))
+    p.sockets = []
+    p.on('websocket', (socket) => p.sockets.push(socket.url()))
     pages.set(name, p)
     return null
   },
+  // The address of every WebSocket the page opened, in order.
+  async websockets ({ name }) { return page(name).sockets },
   async goto ({ name, url }) { await page(name).goto(url); return page(name).url() },
   async fill ({ name, selector, value }) { await page(name).fill(selector, value); return null },
   async click ({ name, selector }) { await page(name).click(selector); return null },

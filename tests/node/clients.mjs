@@ -2,6 +2,7 @@
 // One JSON request a line in, one JSON reply a line out: {id, ok, result | error}.
 import { serve } from './stdio.mjs'
 import { inflateSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
 import { Y, WebsocketProvider, WebSocket } from './yjs.mjs'
 
 const clients = new Map()
@@ -49,16 +50,22 @@ function itemMap (item, me, textFields) {
 
 const ops = {
   // `cookie` and `origin` are sent with the handshake, as a browser would.
-  connect ({ name, url, board, token, params = {}, cookie, origin, wait = true, timeout = 10000 }) {
+  // `tokenIn`: 'query' (?token=, y-websocket's `params`) or 'protocol' (a WebSocket
+  // subprotocol, as the pages send it: never in the address). `ca`: a certificate file to
+  // trust for wss:// (a test's own).
+  connect ({ name, url, board, token, params = {}, cookie, origin, wait = true, timeout = 10000, tokenIn = 'query', ca }) {
     const doc = new Y.Doc()
     const headers = {}
     if (cookie) headers.Cookie = cookie
     if (origin) headers.Origin = origin
+    const options = ca ? { headers, ca: readFileSync(ca) } : { headers }
     class BrowserLikeSocket extends WebSocket {
-      constructor (address, protocols) { super(address, protocols, { headers }) }
+      constructor (address, protocols) { super(address, protocols, options) }
     }
+    const inQuery = token && tokenIn === 'query'
     const provider = new WebsocketProvider(url, board, doc, {
-      params: token ? { token, ...params } : params,
+      params: inQuery ? { token, ...params } : params,
+      protocols: token && !inQuery ? ['netwerkbord', `netwerkbord.token.${token}`] : [],
       WebSocketPolyfill: BrowserLikeSocket,
       disableBc: true
     })

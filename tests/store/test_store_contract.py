@@ -199,3 +199,14 @@ async def test_statements_in_one_transaction_all_happen_or_none(make_store: Stor
     assert await store.execute("UPDATE boards SET title = ? WHERE id = ?", ("Nieuw", "b1")) == 1
     rows = await store.fetch_all("SELECT id, title FROM boards ORDER BY id")
     assert rows == [("b1", "Nieuw")]
+
+
+async def test_every_process_on_one_database_has_the_same_deployment_and_it_is_ready(
+    make_store: StoreFactory,
+) -> None:
+    """The fan-out between processes is scoped by the store's identity: processes on one
+    database must agree on it (a copy's differs: tests/cluster/test_deployments.py)."""
+    one, two = await open_store(make_store), await open_store(make_store)
+    assert await one.deployment() == await two.deployment()
+    assert len(await one.deployment()) == 16
+    await one.ready()

@@ -46,10 +46,12 @@ export class LiveBoard {
   start () {
     const doc = new Y.Doc()
     const params = { epoch: this.cfg.board.epoch }
-    if (this.cfg.token) params.token = this.cfg.token
     if (this.cfg.view === 'projector') params.view = 'project'
+    // The token travels as a WebSocket subprotocol (a request header), never in the
+    // address: an address is in every proxy's logs (docs/security.md).
+    const protocols = this.cfg.token ? ['netwerkbord', 'netwerkbord.token.' + this.cfg.token] : []
     const provider = new WebsocketProvider(this.url, this.cfg.board.id, doc, {
-      params, disableBc: true, maxBackoffTime: 5000
+      params, protocols, disableBc: true, maxBackoffTime: 5000
     })
     this.doc = doc
     this.provider = provider
