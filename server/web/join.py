@@ -12,12 +12,10 @@ from server.access.roles import Role
 from server.boards import grant_access
 from server.services import services_of
 from server.web.guards import (
-    WRONG_CODES_PER_ADDRESS,
     anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
-    count_against,
-    rate_limited,
+    phone_of,
     remember_anonymous_csrf,
     set_private_cookie,
 )
@@ -32,8 +30,17 @@ _STATUS = {
 }
 
 
+def code_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
+    """The page that asks for the code; it gives the phone its own cookie, so that its
+    wrong codes are counted for it and not for every phone on the same network."""
+    token = anonymous_csrf_token(request)
+    response = render(request, "join_code.html", context, status_code=status_code)
+    remember_anonymous_csrf(request, response, token)
+    return response
+
+
 async def code_form(request: Request) -> Response:
-    return render(request, "join_code.html", {})
+    return code_page(request, {})
 
 
 async def code_submitted(request: Request) -> Response:
@@ -44,17 +51,21 @@ async def code_submitted(request: Request) -> Response:
 
 async def _board_for(request: Request, code: str) -> tuple[str | None, Response | None]:
     """The board the code opens, or the page that says, plainly, why it does not."""
-    address = client_address(request)
-    if rate_limited(request, WRONG_CODES_PER_ADDRESS, address):
-        return None, render(request, "join_code.html", {"error": "join.limited"}, status_code=429)
+    services = services_of(request)
+    address, phone = client_address(request), phone_of(request)
+    if await services.code_limits.used_up(address, phone):
+        # A phone without its cookie yet (a QR code just scanned) shares its address's
+        # cookieless allowance with any script that throws cookies away: it is asked to
+        # press once more, with the cookie this page gives it, and is then counted alone.
+        error = "join.confirm" if phone is None else "join.limited"
+        return None, code_page(request, {"error": error, "code": code}, status_code=429)
     try:
-        return await services_of(request).codes.resolve(code), None
+        return await services.codes.resolve(code), None
     except CodeRefused as refused:
         if refused.problem is CodeProblem.UNKNOWN:
-            count_against(request, WRONG_CODES_PER_ADDRESS, address)
-        return None, render(
+            await services.code_limits.wrong(normalise_code(code), address, phone)
+        return None, code_page(
             request,
-            "join_code.html",
             {"error": f"join.{refused.problem.value}", "code": code},
             status_code=_STATUS[refused.problem],
         )
