@@ -8,8 +8,10 @@ from starlette.routing import BaseRoute, Route
 
 from server.access.admission import join_cookie
 from server.access.codes import CodeProblem, CodeRefused, normalise_code
+from server.access.removals import Removals
 from server.access.roles import Role
 from server.boards import grant_access
+from server.errors import InvalidToken
 from server.services import services_of
 from server.web.guards import (
     anonymous_csrf_token,
@@ -71,11 +73,42 @@ async def _board_for(request: Request, code: str) -> tuple[str | None, Response 
         )
 
 
+async def _kept_out(request: Request, board_id: str, name: str | None) -> Response | None:
+    """The page for a removed person coming back (by this phone or this name), or, for a
+    phone that is in already, its way back to the board: never a second identity."""
+    services = services_of(request)
+    token = request.cookies.get(join_cookie(board_id))
+    removals = Removals(services.store, services.signer)
+    removed = await removals.removed_person(board_id, name, token)
+    if removed is not None:
+        board = await services.store.get_board(board_id)
+        await services.audit.record(
+            "rejoin_refused",
+            actor_name=name,
+            board_id=board_id,
+            case_id=board.case_id if board else None,
+            participant=removed,
+            address=client_address(request),
+        )
+        return code_page(request, {"error": "join.removed"}, status_code=403)
+    if token:
+        try:
+            services.signer.verify(token, board_id)
+        except InvalidToken:
+            return None
+        return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+    return None
+
+
 async def name_form(request: Request, error: str | None = None) -> Response:
     code = request.path_params["code"]
     board_id, problem = await _board_for(request, code)
     if problem is not None:
         return problem
+    assert board_id is not None
+    kept_out = await _kept_out(request, board_id, None)
+    if kept_out is not None:
+        return kept_out
     board = await services_of(request).store.get_board(str(board_id))
     token = anonymous_csrf_token(request)
     response = render(
@@ -105,6 +138,9 @@ async def join(request: Request) -> Response:
     relation = " ".join(str(form.get("relation", "")).split())[:80]
     if not name:
         return await name_form(request, error="join.name_missing")
+    kept_out = await _kept_out(request, board_id, name)
+    if kept_out is not None:
+        return kept_out
     token = await grant_access(
         services.store,
         services.signer,

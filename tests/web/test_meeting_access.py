@@ -123,7 +123,7 @@ async def test_the_facilitator_removes_a_participant_and_locks_the_board(
         assert result == {"synced": True}
     kees = await nodes.call("me", name="Kees")
     removed = await sanne.api(f"/api/boards/{board}/participants/{kees}/remove")
-    assert removed.json() == {"removed": True}
+    assert removed.json()["removed"] is True
     assert (await nodes.call("wait_closed", name="Kees"))["code"] == CloseCode.BAD_TOKEN
     back = await nodes.connect(
         "Kees2", server.ws_url, board, None, cookie=cookie_header(phones["Kees"])
