@@ -9,12 +9,20 @@ without it they live in this process's memory (one process only: docs/operations
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+log = logging.getLogger(__name__)
+REDIS_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class Per(Enum):
@@ -69,36 +77,63 @@ NO_PHONE = "-"
 def storage_for(redis_url: str | None) -> Storage:
     """Redis when configured (shared by every process), else this process's memory."""
     if redis_url:
-        return RedisStorage(f"async+{redis_url}", implementation="redispy")
+        return RedisStorage(
+            f"async+{redis_url}",
+            implementation="redispy",
+            wrap_exceptions=True,
+            socket_timeout=REDIS_SECONDS,
+            socket_connect_timeout=REDIS_SECONDS,
+        )
     return MemoryStorage()
 
 
 class Counters:
-    """Moving-window counts of guesses, in the storage every process shares."""
+    """Moving-window counts of guesses, in the storage every process shares. While that
+    storage cannot be reached, this process counts alone (logged), so that a Redis outage
+    slows nobody's sign-in or join; the shared counts are used again once it answers."""
 
     def __init__(self, storage: Storage) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._shared = MovingWindowRateLimiter(storage)
+        self._alone = MovingWindowRateLimiter(MemoryStorage())
+        self._counting_alone = False
+
+    async def _ask(self, question: Callable[[MovingWindowRateLimiter], Awaitable[T]]) -> T:
+        try:
+            answer = await question(self._shared)
+        except StorageError as error:
+            if not self._counting_alone:
+                log.warning(
+                    "limits: shared counts unreachable, counting in this process: %s",
+                    error.storage_error,
+                )
+                self._counting_alone = True
+            return await question(self._alone)
+        if self._counting_alone:
+            log.info("limits: shared counts reachable again")
+            self._counting_alone = False
+        return answer
 
     async def used_up(self, limit: Limit, *keys: str) -> bool:
-        return not await self._limiter.test(limit.item, *keys)
+        return not await self._ask(lambda limiter: limiter.test(limit.item, *keys))
 
     async def count(self, limit: Limit, *keys: str) -> None:
-        await self._limiter.hit(limit.item, *keys)
+        await self._ask(lambda limiter: limiter.hit(limit.item, *keys))
 
     async def counted(self, limit: Limit, *keys: str) -> int:
-        stats = await self._limiter.get_window_stats(limit.item, *keys)
+        stats = await self._ask(lambda limiter: limiter.get_window_stats(limit.item, *keys))
         return limit.tries - stats.remaining
 
     async def first_time(self, minutes: int, *keys: str) -> bool:
         """True the first time `keys` is seen within `minutes`."""
-        return await self._limiter.hit(RateLimitItemPerMinute(1, minutes, namespace="seen"), *keys)
+        seen = RateLimitItemPerMinute(1, minutes, namespace="seen")
+        return await self._ask(lambda limiter: limiter.hit(seen, *keys))
 
     async def quiet_for(self, seconds: int, *keys: str) -> bool:
         """True when `keys` was not marked (see `mark`) within the last `seconds`."""
-        return await self._limiter.test(_mark(seconds), *keys)
+        return await self._ask(lambda limiter: limiter.test(_mark(seconds), *keys))
 
     async def mark(self, seconds: int, *keys: str) -> None:
-        await self._limiter.hit(_mark(seconds), *keys)
+        await self._ask(lambda limiter: limiter.hit(_mark(seconds), *keys))
 
 
 def _mark(seconds: int) -> RateLimitItem:

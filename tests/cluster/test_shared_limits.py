@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from server.access.codes import JoinCodes
 from server.access.limits import WRONG_CODES_PER_PHONE
 from tests.cluster.test_two_processes import two_processes
 from tests.support.services import RedisServer
-from tests.support.web import browser
+from tests.support.web import browser, join_by_code, try_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -35,3 +36,19 @@ async def test_wrong_codes_alternating_between_processes_hit_the_limit_once(
         for process in processes:
             again = await phone.get(f"{process.http_url}/j/WRONGX")
             assert again.status_code == 429, "the count outlives a restart"
+
+
+async def test_with_redis_gone_a_right_code_still_joins(
+    tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest
+) -> None:
+    """The counts wait for Redis; the meeting does not: each process counts alone meanwhile."""
+    async with two_processes(tmp_path, postgres_url, redis_server, request) as cluster:
+        code = await JoinCodes(cluster.store).current_or_new(cluster.board)
+        redis_server.stop()
+        for process in (cluster.one, cluster.two):
+            wrong = await try_code(process, "QQQQQQ")
+            assert wrong.status_code == 404
+            _, joined = await join_by_code(process, code, f"Oma via {process.port}")
+            assert joined.status_code == 303, joined.text
+        await cluster.one.wait_for_log("counting in this process")
+        redis_server.start()
