@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from server.access.limits import ACCOUNT_DELAYS, delay_after
 from tests.conftest import print_log_if_failed
 from tests.support.server import Admin, ServerProcess
 from tests.support.web import (
@@ -53,6 +54,8 @@ async def test_wrong_passwords_from_elsewhere_do_not_lock_the_facilitator_out(
     assert elsewhere.status_code == 429, "the account slows every device it does not know"
     stranger = await try_password(browser(behind_proxy), SANNE, PASSWORD, "192.0.2.10")
     assert stranger.status_code == 429
+
+    assert "Probeer het over 1 min. opnieuw" in stranger.text
 
     laptop = browser(behind_proxy)
     laptop.cookies.set("nb_device", known_device)
@@ -136,3 +139,10 @@ async def test_a_forwarded_address_from_the_trusted_proxy_is_used(
 ) -> None:
     await try_password(browser(behind_proxy), SANNE, "wrong", "203.0.113.66")
     assert await failed_sign_in_addresses(behind_proxy.data_dir) == ["203.0.113.66"]
+
+
+def test_the_wait_grows_with_the_wrong_passwords() -> None:
+    first_at = ACCOUNT_DELAYS[0][0]
+    assert delay_after(first_at - 1) == 0
+    waits = [delay_after(failures) for failures, _ in ACCOUNT_DELAYS]
+    assert waits == sorted(set(waits)), "each step waits longer than the one before"
