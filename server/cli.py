@@ -19,6 +19,7 @@ from server.app import create_app
 from server.boards import create_board, grant_access
 from server.demo import create_demo
 from server.errors import BoardNotFound
+from server.header_deadline import header_deadline_protocol
 from server.logs import configure
 from server.records.service import Records
 from server.settings import Settings, SettingsError
@@ -128,7 +129,12 @@ def _serve(settings: Settings) -> int:
         app,
         host=settings.host,
         port=settings.port,
+        http=header_deadline_protocol(settings.header_timeout_seconds),
         ws=BoardSocketProtocol,
+        # X-Forwarded-For and -Proto only from the proxies named in the settings; by default
+        # from nobody (uvicorn's own default trusts 127.0.0.1: anything local).
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips) or None,
         ws_max_size=settings.max_message_bytes,
         # as the reference Yjs server: a client that vanished is closed within a minute
         ws_ping_interval=PING_SECONDS,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from starlette.requests import HTTPConnection
 
 from server.access.accounts import Accounts
 from server.access.admission import Admission
 from server.access.codes import JoinCodes
+from server.access.devices import KnownDevices
+from server.access.limits import CodeLimits, Counters, SignInLimits, storage_for
 from server.access.tokens import TokenSigner, load_secret_key
 from server.audit import Audit
 from server.cases import Cases
@@ -37,7 +37,9 @@ class Services:
     codes: JoinCodes
     audit: Audit
     admission: Admission
-    limiter: MovingWindowRateLimiter
+    sign_in_limits: SignInLimits
+    code_limits: CodeLimits
+    devices: KnownDevices
     records: Records
     fanout: Fanout
 
@@ -49,7 +51,9 @@ def build_services(settings: Settings) -> Services:
     audit = Audit(store)
     accounts = Accounts(store)
     cases = Cases(store)
-    signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
+    secret_key = load_secret_key(settings.data_dir, settings.secret_key)
+    signer = TokenSigner(secret_key)
+    counters = Counters(storage_for(settings.redis_url))
     return Services(
         settings=settings,
         store=store,
@@ -61,7 +65,9 @@ def build_services(settings: Settings) -> Services:
         codes=JoinCodes(store),
         audit=audit,
         admission=Admission(store, signer, accounts, cases),
-        limiter=MovingWindowRateLimiter(MemoryStorage()),
+        sign_in_limits=SignInLimits(counters),
+        code_limits=CodeLimits(counters),
+        devices=KnownDevices(secret_key),
         records=Records(store),
         fanout=fanout,
     )

@@ -36,6 +36,8 @@ class Settings:
     database_url: str | None = None
     redis_url: str | None = None
     secure_cookies: bool = False
+    forwarded_allow_ips: tuple[str, ...] = ()
+    header_timeout_seconds: float = 10.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -85,9 +87,7 @@ class Settings:
             data_dir=Path(get("DATA_DIR") or defaults.data_dir),
             host=get("HOST") or defaults.host,
             port=int(number("PORT", defaults.port, int)),
-            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip())
-            if origins
-            else (),
+            allowed_origins=_listed(origins),
             max_message_bytes=int(number("MAX_MESSAGE_BYTES", defaults.max_message_bytes, int)),
             messages_per_second=number("MESSAGES_PER_SECOND", defaults.messages_per_second, float),
             message_burst=int(number("MESSAGE_BURST", defaults.message_burst, int)),
@@ -108,4 +108,13 @@ class Settings:
             database_url=get("DATABASE_URL"),
             redis_url=get("REDIS_URL"),
             secure_cookies=(get("SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+            forwarded_allow_ips=_listed(get("FORWARDED_ALLOW_IPS")),
+            header_timeout_seconds=number(
+                "HEADER_TIMEOUT_SECONDS", defaults.header_timeout_seconds, float
+            ),
         )
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    """A comma-separated setting as a tuple; nothing when unset."""
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())

@@ -8,17 +8,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.accounts import SESSION_SECONDS
+from server.access.accounts import SESSION_SECONDS, normalise_email
 from server.access.admission import SESSION_COOKIE
+from server.access.devices import DEVICE_COOKIE, DEVICE_SECONDS
+from server.access.limits import SignInRefused
 from server.services import services_of
 from server.web.guards import (
-    SIGN_IN_PER_ADDRESS,
-    SIGN_IN_PER_EMAIL,
     anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
-    count_against,
-    rate_limited,
     remember_anonymous_csrf,
     require_csrf,
     session_of,
@@ -37,7 +35,9 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-async def sign_in_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+async def sign_in_page(
+    request: Request, error: str | None = None, status: int = 200, wait: int = 0
+) -> Response:
     token = anonymous_csrf_token(request)
     response = render(
         request,
@@ -45,6 +45,7 @@ async def sign_in_page(request: Request, error: str | None = None, status: int =
         {
             "form_token": token,
             "error": error,
+            "wait_minutes": max(1, -(-wait // 60)),
             "next": safe_next(request.query_params.get("next")),
         },
         status_code=status,
@@ -57,18 +58,25 @@ async def sign_in(request: Request) -> Response:
     services = services_of(request)
     form = await request.form()
     check_anonymous_csrf(request, str(form.get("form_token", "")))
-    email = str(form.get("email", "")).strip().lower()
+    email = normalise_email(str(form.get("email", "")))
     address = client_address(request)
-    if rate_limited(request, SIGN_IN_PER_EMAIL, email) or rate_limited(
-        request, SIGN_IN_PER_ADDRESS, address
-    ):
-        await services.audit.record("sign_in_limited", actor_name=email, address=address)
-        return await sign_in_page(request, "signin.limited", 429)
+    account = await services.accounts.find_by_email(email)
+    device = services.devices.device(
+        request.cookies.get(DEVICE_COOKIE), account.id if account else None
+    )
+    try:
+        await services.sign_in_limits.check(email, address, device)
+    except SignInRefused as refused:
+        await services.audit.record(
+            "sign_in_limited", actor_name=email, address=address, known_device=bool(device)
+        )
+        return await sign_in_page(request, "signin.limited", 429, wait=refused.seconds)
     user = await services.accounts.authenticate(email, str(form.get("password", "")))
     if user is None:
-        count_against(request, SIGN_IN_PER_EMAIL, email)
-        count_against(request, SIGN_IN_PER_ADDRESS, address)
-        await services.audit.record("sign_in_failed", actor_name=email, address=address)
+        await services.sign_in_limits.failed(email, address, device)
+        await services.audit.record(
+            "sign_in_failed", actor_name=email, address=address, known_device=bool(device)
+        )
         return await sign_in_page(request, "signin.failed", 401)
     token = await services.accounts.start_session(user)
     await services.audit.record(
@@ -76,6 +84,14 @@ async def sign_in(request: Request) -> Response:
     )
     response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
     set_private_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
+    set_private_cookie(
+        request,
+        response,
+        DEVICE_COOKIE,
+        services.devices.issue(user.id, device),
+        max_age=DEVICE_SECONDS,
+        same_site="strict",
+    )
     return response
 
 

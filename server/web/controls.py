@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server import clock
+from server.access.removals import Removals, take_ratings_of
 from server.errors import CloseCode, ConnectionClosed
 from server.meetings import end_meeting, open_room
 from server.services import Services, services_of
@@ -52,6 +52,7 @@ async def meeting(request: Request) -> Response:
 
 
 async def _participants(services: Services, board: BoardRecord) -> list[dict[str, Any]]:
+    kept_out = await Removals(services.store, services.signer).tried_to_come_back(board.id)
     room = services.rooms.get(board.id)
     connected = {grant.participant_id for grant in room.connected()} if room else set()
     rows = await services.store.fetch_all(
@@ -68,6 +69,7 @@ async def _participants(services: Services, board: BoardRecord) -> list[dict[str
             "joined": r[4],
             "removed": r[5] is not None,
             "connected": r[0] in connected,
+            "tried_to_come_back": kept_out.get(r[0], 0) if r[5] is not None else 0,
         }
         for r in rows
     ]
@@ -77,6 +79,11 @@ async def lock(request: Request) -> Response:
     services = services_of(request)
     session, board = await _facilitator(request, write=True)
     locked = bool((await request.json()).get("locked"))
+    if board.status != "open":
+        return JSONResponse(
+            {"error": "This meeting has ended: its board can no longer be locked or unlocked."},
+            status_code=409,
+        )
 
     def set_lock(roots: dict[str, Any]) -> None:
         roots["meta"]["locked"] = locked
@@ -98,6 +105,12 @@ async def rotate_code(request: Request) -> Response:
     session, board = await _facilitator(request, write=True)
     if board.status != "open":
         return JSONResponse({"error": "This meeting has ended."}, status_code=409)
+    return JSONResponse(await _new_code(request, services, session, board))
+
+
+async def _new_code(
+    request: Request, services: Services, session: Any, board: BoardRecord
+) -> dict[str, str]:
     code = await services.codes.issue(board.id)
     await services.audit.record(
         "code_rotated",
@@ -106,24 +119,29 @@ async def rotate_code(request: Request) -> Response:
         board_id=board.id,
         case_id=board.case_id,
     )
-    return JSONResponse({"code": code, "join_url": join_url(request, code)})
+    return {"code": code, "join_url": join_url(request, code)}
 
 
 async def remove_participant(request: Request) -> Response:
+    """Remove a person: out now, kept out (by phone and name) until let back, their rating
+    off the scales; in the same step the meeting gets a new code if the facilitator asks
+    (`new_code`), and is otherwise offered one."""
     services = services_of(request)
     session, board = await _facilitator(request, write=True)
+    if board.status != "open":
+        return JSONResponse({"error": "This meeting has ended."}, status_code=409)
+    body = await request.json() if await request.body() else {}
     participant = request.path_params["participant_id"]
-    changed = await services.store.execute(
-        "UPDATE participants SET revoked_at = ? WHERE id = ? AND board_id = ? "
-        "AND revoked_at IS NULL",
-        (clock.iso(clock.now()), participant, board.id),
-    )
+    removed = await Removals(services.store, services.signer).remove(board.id, participant)
     room = services.rooms.get(board.id)
     if room is not None:
         room.disconnect(
             lambda grant: grant.participant_id == participant,
             ConnectionClosed(CloseCode.BAD_TOKEN, "You were removed from the meeting."),
         )
+    if removed:
+        async with open_room(services, board) as open_board:
+            await open_board.change_as_server(take_ratings_of(participant))
     await services.audit.record(
         "participant_removed",
         actor_id=session.user.id,
@@ -132,7 +150,31 @@ async def remove_participant(request: Request) -> Response:
         case_id=board.case_id,
         participant=participant,
     )
-    return JSONResponse({"removed": bool(changed)})
+    answer: dict[str, Any] = {"removed": removed}
+    if isinstance(body, dict) and body.get("new_code") is True:
+        answer.update(await _new_code(request, services, session, board))
+    else:
+        answer["offer_new_code"] = True
+    return JSONResponse(answer)
+
+
+async def let_back(request: Request) -> Response:
+    """Let a removed person back: their phone and their name work again."""
+    services = services_of(request)
+    session, board = await _facilitator(request, write=True)
+    if board.status != "open":
+        return JSONResponse({"error": "This meeting has ended."}, status_code=409)
+    participant = request.path_params["participant_id"]
+    let_in = await Removals(services.store, services.signer).let_back(board.id, participant)
+    await services.audit.record(
+        "participant_let_back",
+        actor_id=session.user.id,
+        actor_name=session.user.name,
+        board_id=board.id,
+        case_id=board.case_id,
+        participant=participant,
+    )
+    return JSONResponse({"let_back": let_in})
 
 
 async def end(request: Request) -> Response:
@@ -186,6 +228,7 @@ def control_routes() -> list[BaseRoute]:
         Route(
             f"{base}/participants/{{participant_id}}/remove", remove_participant, methods=["POST"]
         ),
+        Route(f"{base}/participants/{{participant_id}}/let-back", let_back, methods=["POST"]),
         Route(f"{base}/end", end, methods=["POST"]),
         Route(f"{base}/audit", audit_trail),
         Route("/boards/{board_id}/qr.svg", join_qr),

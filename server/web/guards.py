@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from limits import RateLimitItem, parse
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,9 +16,6 @@ from server.services import services_of
 from server.store.base import BoardRecord
 
 ANONYMOUS_CSRF_COOKIE = "nb_csrf"
-SIGN_IN_PER_EMAIL = parse("5/15 minutes")
-SIGN_IN_PER_ADDRESS = parse("30/15 minutes")
-WRONG_CODES_PER_ADDRESS = parse("10/10 minutes")
 
 
 class SignInRequired(Exception):
@@ -63,18 +59,15 @@ async def member_case(request: Request, session: Session) -> Case:
     return case
 
 
-def rate_limited(request: Request, limit: RateLimitItem, *keys: str) -> bool:
-    """True when this client has used up `limit` (count only what should be limited)."""
-    limiter = services_of(request).limiter
-    return not limiter.test(limit, *keys)
-
-
-def count_against(request: Request, limit: RateLimitItem, *keys: str) -> None:
-    services_of(request).limiter.hit(limit, *keys)
-
-
 def client_address(request: Request) -> str:
+    """The peer's address; a proxy's X-Forwarded-For only when the proxy is one the
+    settings trust (NETWERKBORD_FORWARDED_ALLOW_IPS, read by the server before us)."""
     return request.client.host if request.client else "unknown"
+
+
+def phone_of(request: Request) -> str | None:
+    """The phone's own cookie (the anonymous form cookie its first join page gave it)."""
+    return request.cookies.get(ANONYMOUS_CSRF_COOKIE)
 
 
 def secure_cookies(request: Request) -> bool:

@@ -8,16 +8,16 @@ from starlette.routing import BaseRoute, Route
 
 from server.access.admission import join_cookie
 from server.access.codes import CodeProblem, CodeRefused, normalise_code
+from server.access.removals import Removals
 from server.access.roles import Role
 from server.boards import grant_access
+from server.errors import InvalidToken
 from server.services import services_of
 from server.web.guards import (
-    WRONG_CODES_PER_ADDRESS,
     anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
-    count_against,
-    rate_limited,
+    phone_of,
     remember_anonymous_csrf,
     set_private_cookie,
 )
@@ -32,8 +32,17 @@ _STATUS = {
 }
 
 
+def code_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
+    """The page that asks for the code; it gives the phone its own cookie, so that its
+    wrong codes are counted for it and not for every phone on the same network."""
+    token = anonymous_csrf_token(request)
+    response = render(request, "join_code.html", context, status_code=status_code)
+    remember_anonymous_csrf(request, response, token)
+    return response
+
+
 async def code_form(request: Request) -> Response:
-    return render(request, "join_code.html", {})
+    return code_page(request, {})
 
 
 async def code_submitted(request: Request) -> Response:
@@ -44,20 +53,51 @@ async def code_submitted(request: Request) -> Response:
 
 async def _board_for(request: Request, code: str) -> tuple[str | None, Response | None]:
     """The board the code opens, or the page that says, plainly, why it does not."""
-    address = client_address(request)
-    if rate_limited(request, WRONG_CODES_PER_ADDRESS, address):
-        return None, render(request, "join_code.html", {"error": "join.limited"}, status_code=429)
+    services = services_of(request)
+    address, phone = client_address(request), phone_of(request)
+    if await services.code_limits.used_up(address, phone):
+        # A phone without its cookie yet (a QR code just scanned) shares its address's
+        # cookieless allowance with any script that throws cookies away: it is asked to
+        # press once more, with the cookie this page gives it, and is then counted alone.
+        error = "join.confirm" if phone is None else "join.limited"
+        return None, code_page(request, {"error": error, "code": code}, status_code=429)
     try:
-        return await services_of(request).codes.resolve(code), None
+        return await services.codes.resolve(code), None
     except CodeRefused as refused:
         if refused.problem is CodeProblem.UNKNOWN:
-            count_against(request, WRONG_CODES_PER_ADDRESS, address)
-        return None, render(
+            await services.code_limits.wrong(normalise_code(code), address, phone)
+        return None, code_page(
             request,
-            "join_code.html",
             {"error": f"join.{refused.problem.value}", "code": code},
             status_code=_STATUS[refused.problem],
         )
+
+
+async def _kept_out(request: Request, board_id: str, name: str | None) -> Response | None:
+    """The page for a removed person coming back (by this phone or this name), or, for a
+    phone that is in already, its way back to the board: never a second identity."""
+    services = services_of(request)
+    token = request.cookies.get(join_cookie(board_id))
+    removals = Removals(services.store, services.signer)
+    removed = await removals.removed_person(board_id, name, token)
+    if removed is not None:
+        board = await services.store.get_board(board_id)
+        await services.audit.record(
+            "rejoin_refused",
+            actor_name=name,
+            board_id=board_id,
+            case_id=board.case_id if board else None,
+            participant=removed,
+            address=client_address(request),
+        )
+        return code_page(request, {"error": "join.removed"}, status_code=403)
+    if token:
+        try:
+            services.signer.verify(token, board_id)
+        except InvalidToken:
+            return None
+        return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+    return None
 
 
 async def name_form(request: Request, error: str | None = None) -> Response:
@@ -65,6 +105,10 @@ async def name_form(request: Request, error: str | None = None) -> Response:
     board_id, problem = await _board_for(request, code)
     if problem is not None:
         return problem
+    assert board_id is not None
+    kept_out = await _kept_out(request, board_id, None)
+    if kept_out is not None:
+        return kept_out
     board = await services_of(request).store.get_board(str(board_id))
     token = anonymous_csrf_token(request)
     response = render(
@@ -94,6 +138,9 @@ async def join(request: Request) -> Response:
     relation = " ".join(str(form.get("relation", "")).split())[:80]
     if not name:
         return await name_form(request, error="join.name_missing")
+    kept_out = await _kept_out(request, board_id, name)
+    if kept_out is not None:
+        return kept_out
     token = await grant_access(
         services.store,
         services.signer,

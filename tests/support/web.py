@@ -122,3 +122,17 @@ async def try_code(server: ServerProcess, code: str, name: str = "Oom") -> httpx
     phone, response = await join_by_code(server, code, name)
     await phone.aclose()
     return response
+
+
+async def try_password(
+    client: httpx.AsyncClient, email: str, password: str, address: str | None = None
+) -> httpx.Response:
+    """The sign-in form filled in and sent, as from `address` (an X-Forwarded-For a proxy
+    would add; the server believes it only from a proxy it is told to trust)."""
+    headers = {"X-Forwarded-For": address} if address else {}
+    page = await client.get("/signin", headers=headers)
+    return await client.post(
+        "/signin",
+        data={"form_token": form_token(page.text), "email": email, "password": password},
+        headers=headers,
+    )

@@ -77,9 +77,9 @@ async def test_wrong_expired_and_ended_codes_say_so_plainly(
 
 async def test_repeated_wrong_codes_are_rate_limited(server: ServerProcess) -> None:
     async with httpx.AsyncClient(base_url=server.http_url) as phone:
-        statuses = [(await phone.get(f"/j/WRONG{i}")).status_code for i in range(12)]
-    assert statuses[:10] == [404] * 10
-    assert statuses[10:] == [429, 429]
+        await phone.get("/j")
+        statuses = [(await phone.get(f"/j/WRONG{i}")).status_code for i in range(7)]
+    assert statuses == [404] * 5 + [429, 429]
 
 
 async def test_ending_the_meeting_closes_relatives_and_voids_their_tokens(
@@ -123,7 +123,7 @@ async def test_the_facilitator_removes_a_participant_and_locks_the_board(
         assert result == {"synced": True}
     kees = await nodes.call("me", name="Kees")
     removed = await sanne.api(f"/api/boards/{board}/participants/{kees}/remove")
-    assert removed.json() == {"removed": True}
+    assert removed.json()["removed"] is True
     assert (await nodes.call("wait_closed", name="Kees"))["code"] == CloseCode.BAD_TOKEN
     back = await nodes.connect(
         "Kees2", server.ws_url, board, None, cookie=cookie_header(phones["Kees"])

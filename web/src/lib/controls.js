@@ -42,12 +42,19 @@ export function controls (ctx, container) {
     qr.hidden = !meeting.code
     replaceChildren(people, meeting.participants.filter((p) => p.role !== 'viewer').map((p) => h('li', {},
       h('span', { class: p.connected ? 'dot online' : 'dot' }), p.name, p.relation ? ` (${p.relation})` : '',
-      p.removed ? h('em', { text: ' · ' + t('live.removed') })
+      p.removed ? [
+        h('em', { text: ' · ' + t('live.removed') + (p.tried_to_come_back ? ' · ' + t('live.tried_to_come_back', { count: p.tried_to_come_back }) : '') }),
+        h('button', { type: 'button', class: 'small', on: { click: () => api(ctx.cfg, `/participants/${p.id}/let-back`, {}).then(refresh) } }, t('live.let_back'))]
         : h('button', { type: 'button', class: 'small', on: { click: () => remove(p) } }, t('live.remove_person')))))
   }
 
-  function remove (person) {
-    if (confirm(t('live.remove_person_confirm', { name: person.name }))) api(ctx.cfg, `/participants/${person.id}/remove`, {}).then(refresh)
+  // Removing someone keeps them out, and offers a new code in the same step: whoever still
+  // has the old one (a screenshot, a message) cannot use it once it is replaced.
+  async function remove (person) {
+    if (!confirm(t('live.remove_person_confirm', { name: person.name }))) return
+    const newCode = confirm(t('live.remove_person_new_code', { name: person.name }))
+    await api(ctx.cfg, `/participants/${person.id}/remove`, { new_code: newCode })
+    refresh()
   }
 
   async function end () {
@@ -65,4 +72,5 @@ export function controls (ctx, container) {
   ctx.doc.getMap('participants').observe(() => refresh().catch(() => {}))
   showLock()
   refresh().catch(() => {})
+  setInterval(() => { if (panel.open) refresh().catch(() => {}) }, 15000) // a removed person knocking
 }
