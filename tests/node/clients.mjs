@@ -47,6 +47,25 @@ function itemMap (item, me, textFields) {
   return map
 }
 
+const MAP_ROOTS = new Set(['meta', 'participants', 'scales'])
+
+function walk (c, path) {
+  let [root, ...rest] = path
+  let node = MAP_ROOTS.has(root) ? c.doc.getMap(root) : c.doc.getArray(root)
+  for (const step of rest) node = node.get(step === '$me' ? c.me : step)
+  return node
+}
+
+function shared (value, me) {
+  if (value === '$me') return me
+  if (value && typeof value === 'object' && '$map' in value) {
+    const map = new Y.Map()
+    for (const [k, v] of Object.entries(value.$map)) map.set(k, shared(v, me))
+    return map
+  }
+  return value
+}
+
 const ops = {
   // `cookie` and `origin` are sent with the handshake, as a browser would.
   connect ({ name, url, board, token, params = {}, cookie, origin, wait = true, timeout = 10000 }) {
@@ -112,6 +131,39 @@ const ops = {
 
   set_field ({ name, part, index, key, value }) {
     client(name).doc.getArray(part).get(index).set(key, value)
+    return null
+  },
+
+  // Anywhere in the document: `path` starts at a root (a map root, or an array root then an
+  // index) and goes down through maps. A value {"$map": {...}} becomes a Y.Map (nested too),
+  // "$me" the client's own participant id. The hostile relative's general tool.
+  set_in ({ name, path, key, value }) {
+    const c = client(name)
+    walk(c, path).set(key === '$me' ? c.me : key, shared(value, c.me))
+    return null
+  },
+
+  delete_in ({ name, path, key }) {
+    const c = client(name)
+    walk(c, path).delete(key === '$me' ? c.me : key)
+    return null
+  },
+
+  // Formatting and embeds, which no page makes: a board's texts are plain text.
+  format ({ name, part, index, field = 'text', position = 0, length = 1, attributes }) {
+    client(name).doc.getArray(part).get(index).get(field).format(position, length, attributes)
+    return null
+  },
+
+  insert_formatted ({ name, part, index, field = 'text', text, attributes }) {
+    const ytext = client(name).doc.getArray(part).get(index).get(field)
+    ytext.insert(ytext.length, text, attributes)
+    return null
+  },
+
+  insert_embed ({ name, part, index, field = 'text', embed }) {
+    const ytext = client(name).doc.getArray(part).get(index).get(field)
+    ytext.insertEmbed(ytext.length, embed)
     return null
   },
 
