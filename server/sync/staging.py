@@ -23,10 +23,11 @@ from typing import Any, NamedTuple
 from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent
 from pycrdt import _pycrdt as yrs
 
-from server.crdt import builds_on_unknown, decode_state_vector
+from server.crdt import builds_on_unknown, decode_state_vector, structs_of
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
+PLAIN_TEXT = "Texts on the board are plain text: no formatting or embedded objects."
 CHECKPOINT_AFTER = 500  # settled updates kept before the whole board becomes the checkpoint
 
 try:  # the exception pyo3 raises when Rust code panics on hostile input
@@ -79,6 +80,7 @@ class Change:
     touches: list[Touch] = field(default_factory=list)
     state_before: bytes = b"\x00"
     state_after: bytes = b"\x00"
+    clients: tuple[int, ...] = ()  # the Yjs client ids its new structs are written under
 
     @property
     def advances_state(self) -> bool:
@@ -205,9 +207,12 @@ class Staging:
         txn = ydoc.create_transaction()
         try:
             try:
+                structs = structs_of(update)
                 ydoc.apply_update(txn, update)
             except (Exception, PanicException) as error:
                 raise MalformedMessage("The update could not be read.") from error
+            if not structs.plain:
+                raise UpdateRefused(PLAIN_TEXT)
             after = ydoc.get_state(txn)
             if builds_on_unknown(yrs.get_update(update, after), after):
                 raise MissingHistory
@@ -221,7 +226,7 @@ class Staging:
             finally:
                 txn.drop()
                 self._events = None
-        change = Change(self._touches(events), before, after)
+        change = Change(self._touches(events), before, after, structs.clients)
         self._validate(change)
         self._state = after
         return change

@@ -161,6 +161,11 @@ const ops = {
     return null
   },
 
+  // A text as Yjs holds it: its inserts with their attributes, embeds as they are.
+  delta ({ name, part, index, field = 'text' }) {
+    return client(name).doc.getArray(part).get(index).get(field).toDelta()
+  },
+
   insert_embed ({ name, part, index, field = 'text', embed }) {
     const ytext = client(name).doc.getArray(part).get(index).get(field)
     ytext.insertEmbed(ytext.length, embed)
