@@ -47,6 +47,13 @@ function itemMap (item, me, textFields) {
   return map
 }
 
+function varUint (n) {
+  const out = []
+  while (n > 0x7f) { out.push(0x80 | (n & 0x7f)); n = Math.floor(n / 128) }
+  out.push(n)
+  return out
+}
+
 const MAP_ROOTS = new Set(['meta', 'participants', 'scales'])
 
 function walk (c, path) {
@@ -288,6 +295,30 @@ const ops = {
     const clocks = {}
     for (const [id, meta] of client(name).provider.awareness.meta) clocks[id] = meta.clock
     return clocks
+  },
+
+  // A raw awareness message on this client's socket, as a hostile client would write it:
+  // [{client, clock, state}], any client id, any state.
+  send_awareness ({ name, entries }) {
+    const bytes = [1] // messageAwareness
+    const body = [...varUint(entries.length)]
+    for (const { client: id, clock, state } of entries) {
+      const text = Buffer.from(JSON.stringify(state))
+      body.push(...varUint(id), ...varUint(clock), ...varUint(text.length), ...text)
+    }
+    bytes.push(...varUint(body.length), ...body)
+    client(name).provider.ws.send(Uint8Array.from(bytes))
+    return null
+  },
+
+  // Off the network and back, on the same page: same document, same client id, same
+  // presence (what a phone does going through a tunnel).
+  pause ({ name }) { client(name).provider.disconnect(); return null },
+
+  resume ({ name, timeout = 10000 }) {
+    const c = client(name)
+    c.provider.connect()
+    return until(c, () => c.provider.synced && c.provider.wsconnected, timeout, `${name} back`)
   },
 
   client_id ({ name }) { return client(name).doc.clientID },
