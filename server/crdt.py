@@ -3,8 +3,143 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 _NOTHING_LEFT = b"\x00\x00"  # an update with no structs and an empty delete set
+
+# The content of an item, as Yjs numbers it in an update (the low five bits of its info byte).
+GC, DELETED, JSON, BINARY, STRING, EMBED, FORMAT, TYPE, ANY, SUBDOC, SKIP = range(11)
+# What a board is made of: maps, arrays and plain texts holding strings and JSON-like values.
+# Formatting attributes and embeds (rich text), binary values, subdocuments and the legacy
+# JSON content are not: a card's text is plain text, and nothing else may ride along in it.
+PLAIN_CONTENT = (1 << GC) | (1 << DELETED) | (1 << STRING) | (1 << TYPE) | (1 << ANY) | (1 << SKIP)
+_XML_ELEMENT, _XML_HOOK = 3, 5  # shared types whose content carries a name
+
+
+class Structs(NamedTuple):
+    """What an update's structs are: the client ids they are written under, and the kinds of
+    content in them (a bit `1 << kind` for each, from GC to SKIP; an unknown kind ends the
+    reading and is the only bit above SKIP)."""
+
+    clients: tuple[int, ...]
+    kinds: int
+
+    @property
+    def plain(self) -> bool:
+        return self.kinds & ~PLAIN_CONTENT == 0
+
+
+def structs_of(update: bytes) -> Structs:
+    """Read an update's structs (v1 encoding, as y-websocket and Yrs write it) without
+    applying it. Raises IndexError if it ends early."""
+    reader = _Reader(update)
+    clients: list[int] = []
+    kinds = 0
+    for _ in range(reader.uint()):
+        count = reader.uint()
+        clients.append(reader.uint())
+        reader.uint()  # the first struct's clock
+        for _ in range(count):
+            info = reader.byte()
+            kind = info & 0x1F
+            kinds |= 1 << kind
+            if kind in (GC, SKIP):
+                reader.uint()
+                continue
+            if kind > SKIP:  # a kind no board has (Yrs's move, say): no need to read on
+                return Structs(tuple(clients), kinds)
+            if info & 0x80:  # left origin
+                reader.uint()
+                reader.uint()
+            if info & 0x40:  # right origin
+                reader.uint()
+                reader.uint()
+            if info & 0xC0 == 0:  # no origin: the parent is written out
+                if reader.uint() == 1:
+                    reader.string()  # a root, by name
+                else:
+                    reader.uint()
+                    reader.uint()
+                if info & 0x20:
+                    reader.string()  # the key in a map
+            reader.content(kind)
+    return Structs(tuple(clients), kinds)
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.position = 0
+
+    def byte(self) -> int:
+        value = self.data[self.position]
+        self.position += 1
+        return value
+
+    def uint(self) -> int:
+        value = shift = 0
+        while True:
+            byte = self.data[self.position]
+            self.position += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    def string(self) -> None:
+        length = self.uint()
+        if self.position + length > len(self.data):
+            raise IndexError("string past the end")
+        self.position += length
+
+    def content(self, kind: int) -> None:
+        if kind == DELETED:
+            self.uint()
+        elif kind == JSON:
+            for _ in range(self.uint()):
+                self.string()
+        elif kind in (BINARY, STRING, EMBED):
+            self.string()
+        elif kind == FORMAT:
+            self.string()
+            self.string()
+        elif kind == TYPE:
+            if self.uint() in (_XML_ELEMENT, _XML_HOOK):
+                self.string()
+        elif kind == ANY:
+            for _ in range(self.uint()):
+                self.any()
+        elif kind == SUBDOC:
+            self.string()
+            self.any()
+
+    def any(self) -> None:
+        """Skip one value in lib0's `writeAny` encoding."""
+        tag = self.byte()
+        if tag in (127, 126, 121, 120):  # undefined, null, false, true
+            return
+        if tag == 125:  # a signed varint: its last byte is below 0x80 as for unsigned
+            self.uint()
+        elif tag == 124:
+            self._skip(4)
+        elif tag in (123, 122):
+            self._skip(8)
+        elif tag in (119, 116):  # string, bytes
+            self.string()
+        elif tag == 118:  # object
+            for _ in range(self.uint()):
+                self.string()
+                self.any()
+        elif tag == 117:  # array
+            for _ in range(self.uint()):
+                self.any()
+        else:
+            raise IndexError(f"unknown value tag {tag}")
+
+    def _skip(self, count: int) -> None:
+        if self.position + count > len(self.data):
+            raise IndexError("value past the end")
+        self.position += count
 
 
 def decode_state_vector(data: bytes) -> dict[int, int]:

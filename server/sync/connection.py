@@ -79,6 +79,7 @@ class Connection:
         self._allowance = float(burst)
         self._last_message = time.monotonic()
         self.synced = False
+        self.client_id: int | None = None  # its Yjs client id in presence, once it set one
 
     @property
     def closed(self) -> bool:

@@ -36,6 +36,7 @@ from server.settings import Settings
 from server.store import BoardRecord, LogEntry, Store
 from server.sync import protocol
 from server.sync.connection import Connection, DocumentUpdate
+from server.sync.identity import ClientIds
 from server.sync.presence import RENEWAL_DELAY_SECONDS, Presence
 from server.sync.protocol import AwarenessEntry
 from server.sync.staging import Staging
@@ -110,6 +111,7 @@ class Room:
         self._settled.set()
         self.members: set[Connection] = set()
         self._presence: Presence[Connection | None] = Presence()
+        self._client_ids = ClientIds()
         self._renewals: dict[int, AwarenessEntry] = {}
         self._renewing: asyncio.TimerHandle | None = None
         self._sweeping: asyncio.TimerHandle | None = None
@@ -257,7 +259,9 @@ class Room:
     def _answer_presence(self, connection: Connection, message: protocol.Message) -> None:
         if isinstance(message, protocol.AwarenessUpdate):
             if connection.grant.role.may_edit:
-                accepted = self._presence.apply(connection, message.entries)
+                entries = self._client_ids.presence_of(connection, message.entries)
+                accepted = self._presence.apply(connection, entries)
+                self._client_ids.taken(connection, accepted.changes + accepted.renewals)
                 if accepted.changes:
                     self._relay_awareness(accepted.changes, exclude=connection)
                 if accepted.renewals:
@@ -505,6 +509,7 @@ class Room:
                     )
                 return None
             policy.check(connection.grant, change, status, self._staging.roots)
+            self._client_ids.check_update(connection.grant, change.clients)
         except ConnectionClosed as refusal:
             self._staging.take_back(u for _, u, _ in accepted)
             self._refuse(connection, refusal)

@@ -23,10 +23,11 @@ from typing import Any, NamedTuple
 from pycrdt import Array, ArrayEvent, Doc, Map, MapEvent
 from pycrdt import _pycrdt as yrs
 
-from server.crdt import builds_on_unknown, decode_state_vector
+from server.crdt import builds_on_unknown, decode_state_vector, structs_of
 from server.errors import MalformedMessage, MissingHistory, UpdateRefused
 from shared_schema import BoardSchema, SchemaViolation
 
+PLAIN_TEXT = "Texts on the board are plain text: no formatting or embedded objects."
 CHECKPOINT_AFTER = 500  # settled updates kept before the whole board becomes the checkpoint
 
 try:  # the exception pyo3 raises when Rust code panics on hostile input
@@ -49,9 +50,10 @@ class _Seen(NamedTuple):
 class Touch:
     """One place an update changed: a root, and the element of an array root if any.
 
-    For a change to an array root itself, `inserted` holds the new elements and
-    `removed_authors` the authors of the elements it deleted (read from before the update).
-    For a change inside an element of an array root, `author` is who wrote that element.
+    For a change to an array root itself, `inserted` holds the new elements and `removed`
+    the standing (author, status) of the elements it deleted, read from before the update.
+    For a change inside an element of an array root, `author` is who wrote that element and
+    `status` its status (a plan rule's) before the update.
     """
 
     root: str
@@ -60,8 +62,9 @@ class Touch:
     event: Event | None  # None for a change to a text: see `text_length`
     text_length: int | None = None  # a changed text's length after the update
     inserted: tuple[Any, ...] = ()
-    removed_authors: tuple[str | None, ...] = ()
+    removed: tuple[Standing, ...] = ()
     author: str | None = None
+    status: str | None = None
 
     @property
     def changed_keys(self) -> dict[str, Any]:
@@ -77,6 +80,7 @@ class Change:
     touches: list[Touch] = field(default_factory=list)
     state_before: bytes = b"\x00"
     state_after: bytes = b"\x00"
+    clients: tuple[int, ...] = ()  # the Yjs client ids its new structs are written under
 
     @property
     def advances_state(self) -> bool:
@@ -96,11 +100,25 @@ class Change:
         return {touch.root for touch in self.touches}
 
 
+Standing = tuple[str | None, str | None]  # an item's author and status (a plan rule's)
+
+
 def author_of(element: object) -> str | None:
     if isinstance(element, Map):
         author = element.get("author")
         return author if isinstance(author, str) else None
     return None
+
+
+def status_of(element: object) -> str | None:
+    if isinstance(element, Map):
+        status = element.get("status")
+        return status if isinstance(status, str) else None
+    return None
+
+
+def standing_of(element: object) -> Standing:
+    return author_of(element), status_of(element)
 
 
 class Staging:
@@ -111,9 +129,10 @@ class Staging:
         self._limits: dict[tuple[str, str], int | None] = {}
         self._events: list[tuple[str, _Seen]] | None = None
         self._subscriptions: list[yrs.Subscription] = []
-        # Who wrote each element of each array root, in order: a deletion's event says only
-        # where and how many, and the policy must know whose work it removes.
-        self._authors: dict[str, list[str | None]] = {}
+        # Who wrote each element of each array root, and its status, in order: a deletion's
+        # event says only where and how many, and the policy must know whose work it removes
+        # and whether the meeting agreed it; an edit is judged by the status before it.
+        self._standing: dict[str, list[Standing]] = {}
         self._state: bytes | None = None  # the state vector after the last staged update
         self.meta_changes = 0  # counts changes to "meta": whoever caches what it says, asks
         self._checkpoint: list[bytes] = list(updates)
@@ -142,8 +161,8 @@ class Staging:
         for update in (*self._checkpoint, *self._settled, *keep):
             self.doc.apply_update(update)
         self._observe(self.doc)
-        self._authors = {
-            name: [author_of(element) for element in root]
+        self._standing = {
+            name: [standing_of(element) for element in root]
             for name, root in self.roots.items()
             if isinstance(root, Array)
         }
@@ -188,9 +207,12 @@ class Staging:
         txn = ydoc.create_transaction()
         try:
             try:
+                structs = structs_of(update)
                 ydoc.apply_update(txn, update)
             except (Exception, PanicException) as error:
                 raise MalformedMessage("The update could not be read.") from error
+            if not structs.plain:
+                raise UpdateRefused(PLAIN_TEXT)
             after = ydoc.get_state(txn)
             if builds_on_unknown(yrs.get_update(update, after), after):
                 raise MissingHistory
@@ -204,7 +226,7 @@ class Staging:
             finally:
                 txn.drop()
                 self._events = None
-        change = Change(self._touches(events), before, after)
+        change = Change(self._touches(events), before, after, structs.clients)
         self._validate(change)
         self._state = after
         return change
@@ -228,43 +250,52 @@ class Staging:
 
     def _touches(self, events: list[tuple[str, _Seen]]) -> list[Touch]:
         """The touches of one update. Changes to array roots come first: they bring the
-        author mirror to the after-update positions that the other events' paths use."""
+        standing mirror to the after-update positions that the other events' paths use.
+        Changes inside items are judged by their item's standing before the update, so the
+        mirror takes a changed author or status only after all of them are read."""
         touches = [self._touch_root(root, seen) for root, seen in events if not seen.path]
-        return touches + [self._touch_inside(root, seen) for root, seen in events if seen.path]
+        inside = [self._touch_inside(root, seen) for root, seen in events if seen.path]
+        for touch in inside:
+            if len(touch.path) == 1:
+                self._restand(touch)
+        return touches + inside
+
+    def _restand(self, touch: Touch) -> None:
+        keys = getattr(touch.event, "keys", None) if isinstance(touch.event, MapEvent) else None
+        if keys and ("author" in keys or "status" in keys) and touch.index is not None:
+            self._standing[touch.root][touch.index] = standing_of(
+                getattr(touch.event, "target", None)
+            )
 
     def _touch_inside(self, root: str, seen: _Seen) -> Touch:
         path, event = seen.path, seen.event
         index = path[0] if isinstance(path[0], int) else None
-        authors = self._authors.get(root)
-        if index is None or authors is None or index >= len(authors):
+        standing = self._standing.get(root)
+        if index is None or standing is None or index >= len(standing):
             return Touch(root, index, path, event, seen.text_length)
-        author_changed = isinstance(event, MapEvent) and "author" in getattr(event, "keys", {})
-        if len(path) == 1 and author_changed:
-            authors[index] = author_of(getattr(event, "target", None))
-        return Touch(root, index, path, event, seen.text_length, author=authors[index])
+        author, status = standing[index]
+        return Touch(root, index, path, event, seen.text_length, author=author, status=status)
 
     def _touch_root(self, root: str, seen: _Seen) -> Touch:
         event = seen.event
-        if not isinstance(event, ArrayEvent) or root not in self._authors:
+        if not isinstance(event, ArrayEvent) or root not in self._standing:
             return Touch(root, None, (), event, seen.text_length)
-        authors = self._authors[root]
+        standing = self._standing[root]
         inserted: list[Any] = []
-        removed: list[str | None] = []
+        removed: list[Standing] = []
         position = 0
         for step in getattr(event, "delta", []):
             if "retain" in step:
                 position += step["retain"]
             elif "delete" in step:
-                removed += authors[position : position + step["delete"]]
-                del authors[position : position + step["delete"]]
+                removed += standing[position : position + step["delete"]]
+                del standing[position : position + step["delete"]]
             elif "insert" in step:
                 values = list(step["insert"])
-                authors[position:position] = [author_of(value) for value in values]
+                standing[position:position] = [standing_of(value) for value in values]
                 inserted += values
                 position += len(values)
-        return Touch(
-            root, None, (), event, inserted=tuple(inserted), removed_authors=tuple(removed)
-        )
+        return Touch(root, None, (), event, inserted=tuple(inserted), removed=tuple(removed))
 
     def _validate(self, change: Change) -> None:
         try:

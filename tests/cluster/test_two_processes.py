@@ -78,7 +78,10 @@ async def test_someone_leaving_here_takes_nobody_elses_presence_along(
 
 
 async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear_here(
-    tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_url: str,
+    redis_server: RedisServer,
+    request: pytest.FixtureRequest,
     nodes: NodeClients,
 ) -> None:
     """A process that dies says nobody left. Its clients' states are forgotten once they
@@ -97,7 +100,9 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
         # While her process lives, her state outlives the timeout: she changes it more often
         # than that (a page does, moving from card to card), and each change is renewal.
         for tick in range(8):
-            await nodes.call("awareness", name="oma", state={"user": {"name": "oma"}, "at": tick})
+            await nodes.call(
+                "awareness", name="oma", state={"user": {"name": "oma"}, "editing": f"w-{tick}"}
+            )
             await asyncio.sleep(0.5)
         assert oma not in await nodes.call("awareness_removed", name="juf")
 
@@ -109,7 +114,10 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
         await until(juf_told_she_left, "Juf told that Oma's state expired")
 
         await nodes.call(
-            "reconnect", name="oma", url=cluster.two.ws_url, board=cluster.board,
+            "reconnect",
+            name="oma",
+            url=cluster.two.ws_url,
+            board=cluster.board,
             token=tokens["oma"],
         )
         for place in ("w-1", "w-2"):  # two changes: past the clock of her removal

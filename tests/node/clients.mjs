@@ -48,6 +48,32 @@ function itemMap (item, me, textFields) {
   return map
 }
 
+function varUint (n) {
+  const out = []
+  while (n > 0x7f) { out.push(0x80 | (n & 0x7f)); n = Math.floor(n / 128) }
+  out.push(n)
+  return out
+}
+
+const MAP_ROOTS = new Set(['meta', 'participants', 'scales'])
+
+function walk (c, path) {
+  let [root, ...rest] = path
+  let node = MAP_ROOTS.has(root) ? c.doc.getMap(root) : c.doc.getArray(root)
+  for (const step of rest) node = node.get(step === '$me' ? c.me : step)
+  return node
+}
+
+function shared (value, me) {
+  if (value === '$me') return me
+  if (value && typeof value === 'object' && '$map' in value) {
+    const map = new Y.Map()
+    for (const [k, v] of Object.entries(value.$map)) map.set(k, shared(v, me))
+    return map
+  }
+  return value
+}
+
 const ops = {
   // `cookie` and `origin` are sent with the handshake, as a browser would.
   // `tokenIn`: 'query' (?token=, y-websocket's `params`) or 'protocol' (a WebSocket
@@ -119,6 +145,44 @@ const ops = {
 
   set_field ({ name, part, index, key, value }) {
     client(name).doc.getArray(part).get(index).set(key, value)
+    return null
+  },
+
+  // Anywhere in the document: `path` starts at a root (a map root, or an array root then an
+  // index) and goes down through maps. A value {"$map": {...}} becomes a Y.Map (nested too),
+  // "$me" the client's own participant id. The hostile relative's general tool.
+  set_in ({ name, path, key, value }) {
+    const c = client(name)
+    walk(c, path).set(key === '$me' ? c.me : key, shared(value, c.me))
+    return null
+  },
+
+  delete_in ({ name, path, key }) {
+    const c = client(name)
+    walk(c, path).delete(key === '$me' ? c.me : key)
+    return null
+  },
+
+  // Formatting and embeds, which no page makes: a board's texts are plain text.
+  format ({ name, part, index, field = 'text', position = 0, length = 1, attributes }) {
+    client(name).doc.getArray(part).get(index).get(field).format(position, length, attributes)
+    return null
+  },
+
+  insert_formatted ({ name, part, index, field = 'text', text, attributes }) {
+    const ytext = client(name).doc.getArray(part).get(index).get(field)
+    ytext.insert(ytext.length, text, attributes)
+    return null
+  },
+
+  // A text as Yjs holds it: its inserts with their attributes, embeds as they are.
+  delta ({ name, part, index, field = 'text' }) {
+    return client(name).doc.getArray(part).get(index).get(field).toDelta()
+  },
+
+  insert_embed ({ name, part, index, field = 'text', embed }) {
+    const ytext = client(name).doc.getArray(part).get(index).get(field)
+    ytext.insertEmbed(ytext.length, embed)
     return null
   },
 
@@ -238,6 +302,30 @@ const ops = {
     const clocks = {}
     for (const [id, meta] of client(name).provider.awareness.meta) clocks[id] = meta.clock
     return clocks
+  },
+
+  // A raw awareness message on this client's socket, as a hostile client would write it:
+  // [{client, clock, state}], any client id, any state.
+  send_awareness ({ name, entries }) {
+    const bytes = [1] // messageAwareness
+    const body = [...varUint(entries.length)]
+    for (const { client: id, clock, state } of entries) {
+      const text = Buffer.from(JSON.stringify(state))
+      body.push(...varUint(id), ...varUint(clock), ...varUint(text.length), ...text)
+    }
+    bytes.push(...varUint(body.length), ...body)
+    client(name).provider.ws.send(Uint8Array.from(bytes))
+    return null
+  },
+
+  // Off the network and back, on the same page: same document, same client id, same
+  // presence (what a phone does going through a tunnel).
+  pause ({ name }) { client(name).provider.disconnect(); return null },
+
+  resume ({ name, timeout = 10000 }) {
+    const c = client(name)
+    c.provider.connect()
+    return until(c, () => c.provider.synced && c.provider.wsconnected, timeout, `${name} back`)
   },
 
   client_id ({ name }) { return client(name).doc.clientID },

@@ -189,12 +189,13 @@ async def test_a_synced_client_breaking_the_schema_is_refused_and_the_board_unch
     assert seen["scales"]["safety"]["ratings"] == {}
 
 
-async def oma_and_the_beamer(server: ServerProcess, admin: Admin, nodes: NodeClients) -> None:
+async def oma_and_the_beamer(server: ServerProcess, admin: Admin, nodes: NodeClients) -> str:
     """A new board: Oma, a participant, writes; the beamer, a viewer, shows what was kept."""
     board = await admin.create_board()
     for name, role in {"oma": Role.PARTICIPANT, "beamer": Role.VIEWER}.items():
         token = await admin.token(board, role, name)
         assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
+    return board
 
 
 async def test_typing_past_the_length_of_a_card_is_refused_and_the_text_kept(
@@ -212,6 +213,34 @@ async def test_typing_past_the_length_of_a_card_is_refused_and_the_text_kept(
     assert closed["code"] == CloseCode.UPDATE_REFUSED
     assert "worries[0].text" in closed["reason"]
     assert (await nodes.call("json", name="beamer"))["worries"][0]["text"] == full
+
+
+@pytest.mark.parametrize(
+    ("op", "arguments"),
+    [
+        ("format", {"position": 0, "length": 4, "attributes": {"bold": True}}),
+        ("insert_formatted", {"text": "!", "attributes": {"note": "x" * 50_000}}),
+        ("insert_embed", {"embed": {"image": "x" * 50_000}}),
+    ],
+    ids=["formatting", "text_with_attributes", "embed"],
+)
+async def test_a_cards_text_stays_plain_text_with_nothing_hidden_in_it(
+    op: str, arguments: dict[str, object], server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """A card that reads "Zorg" holds "Zorg": no formatting attributes or embeds, where
+    megabytes could hide that every phone joining would download."""
+    board = await oma_and_the_beamer(server, admin, nodes)
+    await nodes.call("add", name="oma", part="worries", item=card("w", "Zorg"))
+    await nodes.call("wait_text", name="beamer", part="worries", index=0, includes="Zorg")
+    await nodes.call(op, name="oma", part="worries", index=0, **arguments)
+    closed = await nodes.call("wait_closed", name="oma")
+    assert closed["code"] == CloseCode.UPDATE_REFUSED
+    assert "plain text" in closed["reason"]
+    token = await admin.token(board, Role.VIEWER, "check")
+    assert await nodes.connect("check", server.ws_url, board, token) == {"synced": True}
+    assert await nodes.call("delta", name="check", part="worries", index=0) == [{"insert": "Zorg"}]
+    state = await nodes.call("state", name="check")
+    assert len(state) < 4000  # the board, base64: nothing rode along
 
 
 async def test_an_update_building_on_history_the_board_lacks_is_refused(

@@ -119,14 +119,22 @@ async def test_whose_card_is_judged_where_it_stands_after_the_update(
     await nodes.call("add", name="oma", part="worries", item=card("w2", "Geldzorgen"))
     await nodes.call("wait_length", name="beamer", part="worries", length=2)
     await nodes.call(
-        "add_first_and_type", name="oma", part="worries", item=card("w3", "Slapen"),
-        index=2, text=" en huur",
+        "add_first_and_type",
+        name="oma",
+        part="worries",
+        item=card("w3", "Slapen"),
+        index=2,
+        text=" en huur",
     )
     await nodes.call("wait_text", name="beamer", part="worries", index=2, includes="en huur")
     assert await nodes.call("closes", name="oma") == []
     await nodes.call(
-        "add_first_and_type", name="oma", part="worries", item=card("w4", "Eten"),
-        index=2, text=" (niet waar)",
+        "add_first_and_type",
+        name="oma",
+        part="worries",
+        item=card("w4", "Eten"),
+        index=2,
+        text=" (niet waar)",
     )
     assert "only what you wrote" in await refused(nodes, "oma")
     texts = await nodes.call("texts", name="beamer", part="worries")
@@ -207,3 +215,36 @@ async def test_a_closed_board_takes_no_changes_from_anyone(
     await nodes.call("set", name="sanne", map="meta", key="status", value="closed")
     await nodes.call("add", name="sanne", part="worries", item=card("w2", "Te laat"))
     assert "ended" in await refused(nodes, "sanne")
+
+
+async def test_an_agreed_rule_cannot_be_reworded_by_its_proposer(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """Once the meeting agreed a rule, its words are what the record says were agreed: its
+    proposer can no longer change them (nor who does it), from the phone page or otherwise.
+    The facilitator still can."""
+    await meeting(server, admin, nodes)
+    rule = {
+        "id": "r1", "rule": "Oma haalt Max op van school", "who": "Oma", "status": "proposed",
+        "author": "$me", "created": "2026-11-23T10:00:00Z",
+    }  # fmt: skip
+    await nodes.call("add", name="oma", part="plan", item=rule)
+    await nodes.call("wait_length", name="sanne", part="plan", length=1)
+    await nodes.call("set_field", name="sanne", part="plan", index=0, key="status", value="agreed")
+    await nodes.call("wait_text", name="oma", part="plan", index=0, field="rule", includes="Max")
+
+    async def oma_sees_it_agreed() -> bool:
+        return bool((await nodes.call("json", name="oma"))["plan"][0]["status"] == "agreed")
+
+    await until(oma_sees_it_agreed, "Oma seeing the rule agreed")
+    await nodes.call("type", name="oma", part="plan", index=0, field="rule", text=" soms")
+    assert "agreed" in await refused(nodes, "oma")
+    await nodes.call("set_field", name="oom", part="plan", index=0, key="who", value="Oom")
+    assert "only what you wrote" in await refused(nodes, "oom")
+    await nodes.call("type", name="sanne", part="plan", index=0, field="rule", text=" (ma-vr)")
+    await nodes.call(
+        "wait_text", name="beamer", part="plan", index=0, field="rule", includes="ma-vr"
+    )
+    plan = (await nodes.call("json", name="beamer"))["plan"]
+    assert plan[0]["rule"] == "Oma haalt Max op van school (ma-vr)"
+    assert plan[0]["who"] == "Oma"
