@@ -16,7 +16,9 @@ from server.audit import Audit
 from server.cases import Cases
 from server.fanout import Fanout, fanout_for
 from server.metrics import Metrics
+from server.records.endings import Endings
 from server.records.service import Records
+from server.records.writer import RecordWriter
 from server.settings import Settings
 from server.store import Store, store_for
 from server.sync.rooms import Rooms
@@ -39,6 +41,8 @@ class Services:
     admission: Admission
     limiter: MovingWindowRateLimiter
     records: Records
+    endings: Endings
+    record_writer: RecordWriter
     fanout: Fanout
 
 
@@ -49,7 +53,10 @@ def build_services(settings: Settings) -> Services:
     audit = Audit(store)
     accounts = Accounts(store)
     cases = Cases(store)
-    signer = TokenSigner(load_secret_key(settings.data_dir, settings.secret_key))
+    secret_key = load_secret_key(settings.data_dir, settings.secret_key)
+    signer = TokenSigner(secret_key)
+    records = Records(store, secret_key)
+    endings = Endings(store)
     return Services(
         settings=settings,
         store=store,
@@ -62,7 +69,9 @@ def build_services(settings: Settings) -> Services:
         audit=audit,
         admission=Admission(store, signer, accounts, cases),
         limiter=MovingWindowRateLimiter(MemoryStorage()),
-        records=Records(store),
+        records=records,
+        endings=endings,
+        record_writer=RecordWriter(endings, records, audit, settings.record_render_seconds),
         fanout=fanout,
     )
 

@@ -36,6 +36,9 @@ class Settings:
     database_url: str | None = None
     redis_url: str | None = None
     secure_cookies: bool = False
+    # the time a record's PDF may take; the largest board the schema allows takes about a
+    # minute on one core (bench/record_render.py)
+    record_render_seconds: float = 300.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -108,4 +111,7 @@ class Settings:
             database_url=get("DATABASE_URL"),
             redis_url=get("REDIS_URL"),
             secure_cookies=(get("SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+            record_render_seconds=number(
+                "RECORD_RENDER_SECONDS", defaults.record_render_seconds, float
+            ),
         )
