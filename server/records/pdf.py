@@ -3,8 +3,8 @@
 WeasyPrint is CPU-bound Python: in the server's process (or a thread of it) a large board
 would hold the event loop, and every other meeting with it, for as long as it lays out. In a
 process of its own it takes none of the server's time, and a render that goes past its
-budget is killed rather than waited for. Run as `python -m server.records.pdf`: HTML on
-stdin, the PDF on stdout.
+budget is killed rather than waited for. Run as `python -m server.records.pdf SERVER_PID`:
+HTML on stdin, the PDF on stdout.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import os
 import signal
 import sys
 
@@ -41,6 +42,7 @@ async def render_pdf_within(html: str, seconds: float) -> bytes:
         sys.executable,
         "-m",
         "server.records.pdf",
+        str(os.getpid()),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -63,15 +65,17 @@ async def render_pdf_within(html: str, seconds: float) -> bytes:
     return pdf
 
 
-def _die_with_parent() -> None:
-    """A render whose server was killed is of no use to anyone: stop with it (Linux)."""
+def _die_with(server: int) -> None:
+    """A render whose server was killed is of no use to anyone: end with it (on Linux; a
+    server that died before this was set is seen as a new parent)."""
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server:
+        sys.exit(1)
 
 
 def main() -> int:
-    _die_with_parent()
+    _die_with(int(sys.argv[1]))
     html = sys.stdin.buffer.read().decode()
     sys.stdout.buffer.write(render_pdf(html))
     sys.stdout.buffer.flush()

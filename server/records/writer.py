@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from server.audit import Audit
 from server.records.endings import Endings, MeetingEnding
@@ -62,6 +63,7 @@ class RecordWriter:
     async def _write(self, ending: MeetingEnding) -> None:
         await self._endings.attempt(ending.board_id)
         log.info("writing a record", extra={"board": ending.board_id, "record": ending.record_id})
+        started = time.perf_counter()
         try:
             record = await self._records.write(ending, self._render_seconds)
         except (RecordNotRendered, SchemaViolation, OSError) as error:
@@ -77,7 +79,11 @@ class RecordWriter:
             log.exception("writing a record failed", extra={"board": ending.board_id})
             await self._endings.failed(ending.board_id, f"{type(error).__name__}: {error}")
             return
-        log.info("record written", extra={"board": ending.board_id, "record": ending.record_id})
+        seconds = round(time.perf_counter() - started, 2)
+        log.info(
+            "record written",
+            extra={"board": ending.board_id, "record": ending.record_id, "seconds": seconds},
+        )
         await self._audit.record(
             "record_written",
             actor_id=ending.decided_by,

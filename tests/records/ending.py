@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
+from tests.support.server import ServerProcess
 from tests.support.waiting import until
 from tests.support.web import Facilitator
 
@@ -41,3 +44,40 @@ async def record_written(sanne: Facilitator, board: str) -> str:
 async def end_and_wait(sanne: Facilitator, board: str) -> str:
     await end_meeting(sanne, board)
     return await record_written(sanne, board)
+
+
+def renderers(server_pid: int) -> list[int]:
+    """The PDF workers the server process has started and that are still alive."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) == server_pid and state != "Z" and b"server.records.pdf" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+async def a_renderer(server: ServerProcess) -> int:
+    """The PDF worker of the record being written, once the server has started it."""
+    assert server.process is not None
+    pid = server.process.pid
+
+    async def started() -> bool:
+        return bool(renderers(pid))
+
+    await until(started, "the PDF worker started", WRITING_SECONDS)
+    return renderers(pid)[0]
