@@ -32,9 +32,11 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.store.open()
         await services.fanout.start(await services.store.deployment(), services.rooms.catch_up_all)
+        await services.record_writer.resume()
         try:
             yield
         finally:
+            await services.record_writer.close()
             await services.rooms.close_all()
             await services.fanout.stop()
             await services.store.close()

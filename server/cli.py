@@ -23,7 +23,7 @@ from server.header_deadline import header_deadline_protocol
 from server.logs import configure
 from server.records.service import Records
 from server.settings import Settings, SettingsError
-from server.store import Store, store_for
+from server.store import store_for
 from server.sync.inbound import BoardSocketProtocol
 from server.tool_settings import ToolRefused, check, environment
 
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     record_commands = records.add_subparsers(dest="records_command", required=True)
     verify = with_data_dir(
         record_commands.add_parser(
-            "verify", help="check every record's SHA-256 against its content"
+            "verify", help="check every record against its SHA-256 and its seal"
         )
     )
     verify.add_argument("case_id", nargs="?", help="only this case")
@@ -163,7 +163,8 @@ async def _administer(arguments: argparse.Namespace, settings: Settings) -> int:
             print(f"  password: {password}")
             print(f"The demo board: {address}/boards/{board_id}")
         elif arguments.command == "records":
-            return await _verify(store, arguments.case_id)
+            key = load_secret_key(settings.data_dir, settings.secret_key)
+            return await _verify(Records(store, key), arguments.case_id)
         elif arguments.command == "user":
             user = await Accounts(store).create_user(
                 arguments.email, arguments.name, _read_password()
@@ -190,20 +191,23 @@ def _address(settings: Settings) -> str:
     return f"http://{settings.host}:{settings.port}"
 
 
-async def _verify(store: Store, case_id: str | None) -> int:
-    """Prints one line per record; exits 1 if any record does not match its content."""
-    results = await Records(store).verify(case_id)
+async def _verify(records: Records, case_id: str | None) -> int:
+    """Prints one line per record; exits 1 if any record does not match its content or its
+    seal, 3 if all match but some are unsealed (written before records were sealed)."""
+    results = await records.verify(case_id)
     for result in results:
-        if result.ok:
-            print(f"OK        {result.record_id} (case {result.case_id})")
+        where = f"{result.record_id} (case {result.case_id})"
+        if not result.ok:
+            print(f"MISMATCH  {where}: " + "; ".join(result.problems))
+        elif not result.sealed:
+            print(f"UNSEALED  {where}: its digests match, but it was written before records")
+            print("          were sealed with the server's key, so a rewrite would not show")
         else:
-            print(
-                f"MISMATCH  {result.record_id} (case {result.case_id}): "
-                + "; ".join(result.problems)
-            )
-    bad = [r for r in results if not r.ok]
-    print(f"{len(results)} record(s) checked, {len(bad)} do not match their SHA-256.")
-    return 1 if bad else 0
+            print(f"OK        {where}")
+    bad = sum(not r.ok for r in results)
+    unsealed = sum(r.ok and not r.sealed for r in results)
+    print(f"{len(results)} record(s) checked: {bad} do not match, {unsealed} unsealed.")
+    return 1 if bad else 3 if unsealed else 0
 
 
 def _read_password() -> str:

@@ -16,7 +16,9 @@ from server.audit import Audit
 from server.cases import Cases
 from server.fanout import Fanout, fanout_for
 from server.metrics import Metrics
+from server.records.endings import Endings
 from server.records.service import Records
+from server.records.writer import RecordWriter
 from server.settings import Settings
 from server.store import Store, store_for
 from server.sync.rooms import Rooms
@@ -41,6 +43,8 @@ class Services:
     code_limits: CodeLimits
     devices: KnownDevices
     records: Records
+    endings: Endings
+    record_writer: RecordWriter
     fanout: Fanout
 
 
@@ -54,6 +58,8 @@ def build_services(settings: Settings) -> Services:
     secret_key = load_secret_key(settings.data_dir, settings.secret_key)
     signer = TokenSigner(secret_key)
     counters = Counters(storage_for(settings.redis_url))
+    records = Records(store, secret_key)
+    endings = Endings(store)
     return Services(
         settings=settings,
         store=store,
@@ -68,7 +74,9 @@ def build_services(settings: Settings) -> Services:
         sign_in_limits=SignInLimits(counters),
         code_limits=CodeLimits(counters),
         devices=KnownDevices(secret_key),
-        records=Records(store),
+        records=records,
+        endings=endings,
+        record_writer=RecordWriter(endings, records, audit, settings.record_render_seconds),
         fanout=fanout,
     )
 

@@ -38,6 +38,9 @@ class Settings:
     secure_cookies: bool = False
     forwarded_allow_ips: tuple[str, ...] = ()
     header_timeout_seconds: float = 10.0
+    # the time a record's PDF may take; the largest board the schema allows takes about a
+    # minute on one core (bench/record_render.py)
+    record_render_seconds: float = 300.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -111,6 +114,9 @@ class Settings:
             forwarded_allow_ips=_listed(get("FORWARDED_ALLOW_IPS")),
             header_timeout_seconds=number(
                 "HEADER_TIMEOUT_SECONDS", defaults.header_timeout_seconds, float
+            ),
+            record_render_seconds=number(
+                "RECORD_RENDER_SECONDS", defaults.record_render_seconds, float
             ),
         )
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from server.demo import PEOPLE, jansen_board
 from server.records.document import board_document
-from server.records.render import RecordFacts, render_html, render_pdf
+from server.records.pdf import render_pdf
+from server.records.render import RecordFacts, render_html
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
@@ -27,9 +28,8 @@ def main() -> None:
         corrects=None,
         correction_reason=None,
     )
-    html = render_html(document, facts)
     pdf = OUT / "record-sample.pdf"
-    pdf.write_bytes(render_pdf(html))
+    pdf.write_bytes(render_pdf(render_html(document, facts, for_print=True)))
     subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(OUT / "record-page")], check=True)
     print(f"wrote {pdf} and its pages")
 

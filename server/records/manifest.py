@@ -1,15 +1,26 @@
 """The SHA-256 of a record: over a manifest naming every part's own digest, so any byte
-changed anywhere (state, JSON, HTML, PDF, who, when) changes it."""
+changed anywhere (state, JSON, HTML, PDF, who, when) changes it; and its seal, an HMAC of
+the manifest under the server's secret key, which whoever rewrites a record and computes
+its digests again cannot make without the key."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
 
 def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+_SEAL_CONTEXT = b"netwerkbord.case-record-seal.v1\n"
+
+
+def seal(manifest: str, key: str) -> str:
+    """HMAC-SHA256 of `manifest` under the server's secret key."""
+    return hmac.new(key.encode(), _SEAL_CONTEXT + manifest.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

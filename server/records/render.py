@@ -1,9 +1,8 @@
-"""A record's HTML (one template, for the browser and the PDF) and its PDF (WeasyPrint)."""
+"""A record's HTML: one template, for the browser and, with break opportunities, for the PDF."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -11,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup, escape
 
 from server.i18n import Translator
 from server.pages import WEB_DIR
@@ -22,6 +22,13 @@ COLUMNS = (
     ("next_steps", ("goal", "step")),
 )
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+# WeasyPrint lays out a word with no break in it again for every line it fills: one
+# 4000-character word took seconds, eleven took minutes. A word longer than any real one
+# gets a zero-width space (invisible, and no character of the text changes) every CHUNK
+# characters, so the PDF's layout stays linear; words of real length are left whole.
+LONGEST_WORD = 40
+CHUNK = 16
+_TOO_LONG = re.compile(rf"[^\s\u200b]{{{LONGEST_WORD + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,27 @@ class RecordFacts:
     correction_reason: str | None
 
 
+def _chunked(word: re.Match[str]) -> str:
+    return "\u200b".join(word[0][i : i + CHUNK] for i in range(0, len(word[0]), CHUNK))
+
+
+def breakable(text: object) -> Markup:
+    """`text`, escaped, with break opportunities in every word longer than LONGEST_WORD."""
+    return escape(_TOO_LONG.sub(_chunked, str(text)))
+
+
+def _as_typed(text: object) -> Markup:
+    return escape(text)
+
+
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _environment(for_print: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
         autoescape=True,
     )
+    environment.filters["typed"] = breakable if for_print else _as_typed
+    return environment
 
 
 @cache
@@ -48,17 +70,13 @@ def record_css() -> str:
     return (WEB_DIR / "static" / "css" / "record.css").read_text("utf-8")
 
 
-def style_hash() -> str:
-    """The CSP source that allows exactly the record's own embedded stylesheet."""
-    digest = hashlib.sha256(record_css().encode()).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
-
-
 def local(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
-def render_html(document: dict[str, Any], facts: RecordFacts) -> str:
+def render_html(document: dict[str, Any], facts: RecordFacts, *, for_print: bool = False) -> str:
+    """The record as people read it; `for_print`: the same, with break opportunities in
+    long words for WeasyPrint (browsers wrap them by CSS alone)."""
     language = document["meta"]["language"]
     names = participant_names(document)
 
@@ -70,7 +88,7 @@ def render_html(document: dict[str, Any], facts: RecordFacts) -> str:
 
     scales = sorted(document["scales"].items(), key=lambda item: item[1].get("order", 99))
     return (
-        _environment()
+        _environment(for_print)
         .get_template("record.html")
         .render(
             t=Translator(language),
@@ -90,12 +108,3 @@ def render_html(document: dict[str, Any], facts: RecordFacts) -> str:
             correction_reason=facts.correction_reason,
         )
     )
-
-
-def render_pdf(html: str) -> bytes:
-    """A4, print quality. Slow (tenths of a second): call it from a worker thread."""
-    # Imported here: WeasyPrint takes about a second to load, and only closing needs it.
-    from weasyprint import HTML  # noqa: PLC0415
-
-    pdf: bytes = HTML(string=html, base_url=str(WEB_DIR)).write_pdf()
-    return pdf

@@ -178,23 +178,25 @@ async def let_back(request: Request) -> Response:
 
 
 async def end(request: Request) -> Response:
+    """End the meeting: answered once the decision is stored, while its record is written.
+    Ending an ended meeting again answers the same, and writes a record still missing."""
     services = services_of(request)
     session, board = await _facilitator(request, write=True)
-    if board.status != "open":
-        return JSONResponse({"error": "This meeting has already ended."}, status_code=409)
-    await services.audit.record(
-        "meeting_ended",
-        actor_id=session.user.id,
-        actor_name=session.user.name,
-        board_id=board.id,
-        case_id=board.case_id,
-    )
-    record = await end_meeting(services, board, session.user)
+    if board.status == "open":
+        await services.audit.record(
+            "meeting_ended",
+            actor_id=session.user.id,
+            actor_name=session.user.name,
+            board_id=board.id,
+            case_id=board.case_id,
+        )
+    ending = await end_meeting(services, board, session.user)
+    record = ending.record_id if ending else await services.records.of_board(board.id)
     return JSONResponse(
         {
             "status": "closed",
-            "record": record.id if record else None,
-            "record_url": f"/records/{record.id}" if record else None,
+            "record": record,
+            "record_url": f"/boards/{board.id}/record" if record else None,
         }
     )
 

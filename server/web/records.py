@@ -12,13 +12,15 @@ from starlette.routing import BaseRoute, Route
 
 from server.access.accounts import Session
 from server.boards import create_board
-from server.meetings import open_meeting
+from server.i18n import Translator, language_of
+from server.meetings import end_meeting, open_meeting
 from server.records.carry_over import carried_over_board
 from server.records.compare import compare
+from server.records.endings import RecordStatus
 from server.records.manifest import RecordContent
-from server.records.render import style_hash
+from server.records.page import with_navigation
 from server.services import services_of
-from server.web.guards import member_case, require_csrf, require_session
+from server.web.guards import facilitated_board, member_case, require_csrf, require_session
 from server.web.render import render
 
 
@@ -31,16 +33,51 @@ async def _record(request: Request, session: Session) -> tuple[RecordContent, st
 
 
 async def record_page(request: Request) -> Response:
-    """The record exactly as it was written: the stored HTML, with its own stylesheet."""
+    """The record exactly as it was written (the stored HTML, with its own stylesheet), with
+    the way back to the case and the dashboard, and its downloads, above it."""
     session = await require_session(request)
     record, _ = await _record(request, session)
+    page, styles = with_navigation(record, Translator(language_of(request)))
     policy = (
-        f"default-src 'none'; style-src {style_hash()}; img-src 'self' data:; "
+        f"default-src 'none'; style-src {' '.join(styles)}; img-src 'self' data:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )
-    return Response(
-        record.html, media_type="text/html", headers={"content-security-policy": policy}
+    return Response(page, media_type="text/html", headers={"content-security-policy": policy})
+
+
+async def meeting_record(request: Request) -> Response:
+    """Where ending a meeting leads: its record once written; until then, that it is being
+    written, or that writing it failed, with a button to try again."""
+    services = services_of(request)
+    session = await require_session(request)
+    board = await facilitated_board(request, request.path_params["board_id"], session)
+    record = await services.records.of_board(board.id)
+    if record is not None:
+        return RedirectResponse(f"/records/{record}", status_code=303)
+    if board.status == "open" or board.case_id is None:
+        return RedirectResponse(f"/boards/{board.id}", status_code=303)
+    ending = await services.endings.get(board.id)
+    writing = ending is not None and (
+        ending.status is RecordStatus.WRITING or services.record_writer.is_writing(board.id)
     )
+    return render(
+        request,
+        "record_writing.html",
+        {"board": board, "writing": writing, "problem": ending.problem if ending else None},
+        session=session,
+    )
+
+
+async def write_meeting_record(request: Request) -> Response:
+    """Try again: ending an ended meeting writes its record if it is missing, never twice."""
+    services = services_of(request)
+    session = await require_session(request)
+    board = await facilitated_board(request, request.path_params["board_id"], session)
+    form = await request.form()
+    require_csrf(request, session, str(form.get("csrf_token", "")))
+    if board.status != "open":
+        await end_meeting(services, board, session.user)
+    return RedirectResponse(f"/boards/{board.id}/record", status_code=303)
 
 
 async def record_pdf(request: Request) -> Response:
@@ -154,6 +191,8 @@ def record_routes() -> list[BaseRoute]:
         Route("/records/{record_id}.pdf", record_pdf),
         Route("/records/{record_id}.json", record_json),
         Route("/records/{record_id}", record_page),
+        Route("/boards/{board_id}/record", meeting_record),
+        Route("/boards/{board_id}/record", write_meeting_record, methods=["POST"]),
         Route("/records/{record_id}/correct", correct, methods=["POST"]),
         Route("/cases/{case_id}/compare", comparison),
         Route("/cases/{case_id}/next", next_meeting, methods=["POST"]),

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from server.errors import CloseCode
 from server.records.document import board_document
 from shared_schema import board_schema
+from tests.records.ending import end_and_wait
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 from tests.support.waiting import until
@@ -140,10 +141,7 @@ async def end(meeting: Meeting, nodes: NodeClients) -> str:
         return len(seen["scales"]["safety"]["ratings"]) == 2 and agreed
 
     await until(sanne_has_everything, "the facilitator's screen with both ratings and the rule")
-    response = await meeting.sanne.api(f"/api/boards/{meeting.board}/end")
-    assert response.status_code == 200, response.text
-    record: str = response.json()["record"]
-    return record
+    return await end_and_wait(meeting.sanne, meeting.board)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -316,7 +314,7 @@ async def test_the_next_meeting_starts_from_the_record_and_the_two_compare(
         return bool((await nodes.call("json", name="sanne2"))["scales"]["safety"]["ratings"])
 
     await until(sanne_has_the_rating, "the facilitator's screen with Oma's rating")
-    second = (await sanne.api(f"/api/boards/{board}/end")).json()["record"]
+    second = await end_and_wait(sanne, board)
 
     page = await sanne.client.get(
         f"/cases/{meeting.case}/compare", params={"a": second, "b": first}
