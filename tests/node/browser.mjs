@@ -29,6 +29,10 @@ async function devtools (name) {
 // What a person would notice going wrong: warnings and errors in the console, and the
 // status of every page the tab loads.
 function watch (p) {
+  p.dialogs = []
+  p.errors = []
+  p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
+  p.on('pageerror', (error) => p.errors.push(String(error)))
   p.console ??= []
   p.loads ??= []
   p.on('console', (message) => {
@@ -48,10 +52,6 @@ const ops = {
   async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL' }) {
     const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale })
     const p = await context.newPage()
-    p.dialogs = []
-    p.errors = []
-    p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
-    p.on('pageerror', (error) => p.errors.push(String(error)))
     watch(p)
     // A page a link opens in a new tab (the projector) is named after its opener.
     context.on('page', (popup) => { watch(popup); pages.set(name + '+', popup) })
@@ -151,11 +151,34 @@ const ops = {
   async click_nth ({ name, index }) {
     const p = page(name)
     p.loads = []
-    await p.locator(CLICKABLE).nth(index).click()
+    const target = p.locator(CLICKABLE).nth(index)
+    // A skip link shows only when the keyboard reaches it: reached and pressed like that.
+    if (await target.evaluate((el) => !!el.closest('.skip-links'))) {
+      await target.focus()
+      await p.keyboard.press('Enter')
+    } else await target.click()
     await p.waitForLoadState('load')
     return { url: p.url(), loads: p.loads }
   },
   async has_page ({ name }) { return pages.has(name) },
+  // Until the first element matching `selector` holds something other than `text`.
+  async wait_text_changes ({ name, selector, text, timeout = 15000 }) {
+    await page(name).waitForFunction(([sel, old]) => {
+      const el = document.querySelector(sel)
+      return el && el.textContent && el.textContent !== old
+    }, [selector, text], { timeout })
+    return null
+  },
+  async attribute ({ name, selector, attribute }) { return page(name).getAttribute(selector, attribute) },
+  async wait_url ({ name, glob, timeout = 15000 }) { await page(name).waitForURL(glob, { timeout }); return page(name).url() },
+  async back ({ name }) { await page(name).goBack(); return page(name).url() },
+  async close_page ({ name }) { await page(name).close(); pages.delete(name); return null },
+  async wait_load ({ name }) {
+    // A tab a link opens may not be there yet when the click returns.
+    if (!pages.has(name) && name.endsWith('+')) await page(name.slice(0, -1)).context().waitForEvent('page')
+    await page(name).waitForLoadState('load')
+    return { url: page(name).url(), loads: page(name).loads }
+  },
   async text ({ name }) { return page(name).locator('body').innerText() },
   // Where each matching element is on the screen, and how big the page is.
   async boxes ({ name, selector }) {
