@@ -127,22 +127,32 @@ def _authored(index: int, author: str, **fields: Any) -> Map[Any]:
     )
 
 
-def jansen_board(title: str = "Netwerkbijeenkomst 23 november") -> bytes:
+def jansen_board(
+    title: str = "Netwerkbijeenkomst 23 november", facilitator_id: str = "p_sanne"
+) -> bytes:
+    """The board; `facilitator_id` is the account that signs in as Sanne, so that her cards
+    and rating are that account's and she is one person on the board, not two."""
+
+    def person(pid: str) -> str:
+        return facilitator_id if pid == "p_sanne" else pid
+
     doc: Doc[Any] = Doc()
     doc.apply_update(new_board_update(title, "nl"))
     counter = iter(range(1, 1000))
     with doc.transaction():
         participants = doc.get("participants", type=Map)
         for pid, (name, role) in PEOPLE.items():
-            participants[pid] = Map(
+            participants[person(pid)] = Map(
                 {"name": name, "role": role, "joined": "2026-11-23T10:00:00+00:00"}
             )
         for part, cards in CARDS.items():
             array = doc.get(part, type=Array)
             for kind, author, text in cards:
-                array.append(_authored(next(counter), author, kind=kind, text=Text(text)))
+                array.append(_authored(next(counter), person(author), kind=kind, text=Text(text)))
         for part, (author, text) in STATEMENTS.items():
-            doc.get(part, type=Array).append(_authored(next(counter), author, text=Text(text)))
+            doc.get(part, type=Array).append(
+                _authored(next(counter), person(author), text=Text(text))
+            )
         plan = doc.get("plan", type=Array)
         for author, rule, who, when, check, if_broken, review, status in PLAN:
             fields: dict[str, Any] = {
@@ -155,13 +165,13 @@ def jansen_board(title: str = "Netwerkbijeenkomst 23 november") -> bytes:
             }
             if review:
                 fields["review_date"] = review
-            plan.append(_authored(next(counter), author, **fields))
+            plan.append(_authored(next(counter), person(author), **fields))
         network = doc.get("network", type=Array)
         for name, relation, circle, safety in NETWORK:
             network.append(
                 _authored(
                     next(counter),
-                    "p_sanne",
+                    facilitator_id,
                     name=name,
                     relation=relation,
                     circle=circle,
@@ -170,7 +180,7 @@ def jansen_board(title: str = "Netwerkbijeenkomst 23 november") -> bytes:
             )
         ratings = doc.get("scales", type=Map)["safety"]["ratings"]
         for pid, value in RATINGS.items():
-            ratings[pid] = value
+            ratings[person(pid)] = value
     board_schema().validate_document(doc)
     return doc.get_update()
 
@@ -187,7 +197,11 @@ async def create_demo(store: Store, password: str) -> tuple[User, str, str]:
     )
     case = await Cases(store).create("Familie Jansen (voorbeeld)", user)
     board = await create_board(
-        store, "Netwerkbijeenkomst 23 november", "nl", case_id=case.id, first_update=jansen_board()
+        store,
+        "Netwerkbijeenkomst 23 november",
+        "nl",
+        case_id=case.id,
+        first_update=jansen_board(facilitator_id=user.id),
     )
     await JoinCodes(store).issue(board.id)
     return user, case.id, board.id

@@ -112,6 +112,7 @@ async def _new_code(
     request: Request, services: Services, session: Any, board: BoardRecord
 ) -> dict[str, str]:
     code = await services.codes.issue(board.id)
+    await _tell_the_wall(services, board)
     await services.audit.record(
         "code_rotated",
         actor_id=session.user.id,
@@ -120,6 +121,17 @@ async def _new_code(
         case_id=board.case_id,
     )
     return {"code": code, "join_url": join_url(request, code)}
+
+
+async def _tell_the_wall(services: Services, board: BoardRecord) -> None:
+    """Note in the board that a new code was issued, so the projector shows it at once."""
+    issued = clock.iso(clock.now())
+
+    def note(roots: dict[str, Any]) -> None:
+        roots["meta"]["code_issued"] = issued
+
+    async with open_room(services, board) as room:
+        await room.change_as_server(note)
 
 
 async def remove_participant(request: Request) -> Response:

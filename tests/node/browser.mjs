@@ -26,16 +26,37 @@ async function devtools (name) {
   return p.devtools
 }
 
+// What a person would notice going wrong: warnings and errors in the console, and the
+// status of every page the tab loads.
+function watch (p) {
+  p.dialogs = []
+  p.errors = []
+  p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
+  p.on('pageerror', (error) => p.errors.push(String(error)))
+  p.sockets = []
+  p.on('websocket', (socket) => p.sockets.push(socket.url()))
+  p.console ??= []
+  p.loads ??= []
+  p.on('console', (message) => {
+    if (['warning', 'error'].includes(message.type())) p.console.push(`${message.type()}: ${message.text()}`)
+  })
+  p.on('response', (response) => {
+    if (response.request().isNavigationRequest() && response.frame() === p.mainFrame()) {
+      p.loads.push({ url: response.url(), status: response.status() })
+    }
+  })
+}
+
+// The elements a person can click, as they are on the page now (visible ones only).
+const CLICKABLE = 'a[href], button, summary, input[type=submit]'
+
 const ops = {
   async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL' }) {
     const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale })
     const p = await context.newPage()
-    p.dialogs = []
-    p.errors = []
-    p.on('dialog', (dialog) => { p.dialogs.push(dialog.message()); dialog.accept() })
-    p.on('pageerror', (error) => p.errors.push(String(error)))
-    p.sockets = []
-    p.on('websocket', (socket) => p.sockets.push(socket.url()))
+    watch(p)
+    // A page a link opens in a new tab (the projector) is named after its opener.
+    context.on('page', (popup) => { watch(popup); pages.set(name + '+', popup) })
     pages.set(name, p)
     return null
   },
@@ -112,6 +133,108 @@ const ops = {
     }))
   },
   async screenshot ({ name, path, full = false }) { await page(name).screenshot({ path, fullPage: full }); return path },
+  async console ({ name }) { return page(name).console },
+  async loads ({ name }) { return page(name).loads },
+  async clickables ({ name }) {
+    return page(name).$$eval(CLICKABLE, (els) => els.map((el, index) => {
+      const box = el.getBoundingClientRect()
+      const style = getComputedStyle(el)
+      return {
+        index,
+        tag: el.tagName.toLowerCase(),
+        name: (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().replace(/\s+/g, ' '),
+        href: el.getAttribute('href'),
+        type: el.getAttribute('type'),
+        target: el.getAttribute('target'),
+        danger: el.classList.contains('danger') || el.classList.contains('remove'),
+        visible: box.width > 0 && box.height > 0 && style.visibility !== 'hidden'
+      }
+    }))
+  },
+  // Clicks the index-th clickable and waits for whatever it started to load.
+  async click_nth ({ name, index }) {
+    const p = page(name)
+    p.loads = []
+    const target = p.locator(CLICKABLE).nth(index)
+    // A skip link shows only when the keyboard reaches it: reached and pressed like that.
+    if (await target.evaluate((el) => !!el.closest('.skip-links'))) {
+      await target.focus()
+      await p.keyboard.press('Enter')
+    } else await target.click()
+    await p.waitForLoadState('load')
+    return { url: p.url(), loads: p.loads }
+  },
+  async has_page ({ name }) { return pages.has(name) },
+  // Until the first element matching `selector` holds something other than `text`.
+  async wait_text_changes ({ name, selector, text, timeout = 15000 }) {
+    await page(name).waitForFunction(([sel, old]) => {
+      const el = document.querySelector(sel)
+      return el && el.textContent && el.textContent !== old
+    }, [selector, text], { timeout })
+    return null
+  },
+  async attribute ({ name, selector, attribute }) { return page(name).getAttribute(selector, attribute) },
+  async wait_url ({ name, glob, timeout = 15000 }) { await page(name).waitForURL(glob, { timeout }); return page(name).url() },
+  async back ({ name }) { await page(name).goBack(); return page(name).url() },
+  async close_page ({ name }) { await page(name).close(); pages.delete(name); return null },
+  async wait_load ({ name }) {
+    // A tab a link opens may not be there yet when the click returns.
+    if (!pages.has(name) && name.endsWith('+')) await page(name.slice(0, -1)).context().waitForEvent('page')
+    await page(name).waitForLoadState('load')
+    return { url: page(name).url(), loads: page(name).loads }
+  },
+  async text ({ name }) { return page(name).locator('body').innerText() },
+  // Where each matching element is on the screen, and how big the page is.
+  async boxes ({ name, selector }) {
+    return page(name).$$eval(selector, (els) => els.map((el) => {
+      const box = el.getBoundingClientRect()
+      return { x: box.x, y: box.y, width: box.width, height: box.height }
+    }))
+  },
+  async page_size ({ name }) {
+    return page(name).evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      height: document.documentElement.scrollHeight,
+      viewport_width: innerWidth,
+      viewport_height: innerHeight
+    }))
+  },
+  async resize ({ name, width, height }) { await page(name).setViewportSize({ width, height }); return null },
+  async emulate_media ({ name, media = null, forced_colors = null }) {
+    await page(name).emulateMedia({ media, forcedColors: forced_colors })
+    return null
+  },
+  async pdf ({ name, path }) { await page(name).pdf({ path, format: 'A4', printBackground: true }); return path },
+  // The elements the Tab key stops at, in the order a keyboard reaches them.
+  async tab_stops ({ name }) {
+    return page(name).evaluate(() => {
+      const candidates = document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')
+      return [...candidates].filter((el) => {
+        if (el.disabled || el.tabIndex < 0 || el.closest('[hidden], [inert]')) return false
+        const box = el.getBoundingClientRect()
+        return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden'
+      }).map((el) => ({
+        tag: el.tagName.toLowerCase(),
+        name: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 80),
+        card: el.closest('.card')?.dataset.key || null
+      }))
+    })
+  },
+  // What is in focus after pressing Tab `times` times from the top of the page.
+  async tab_from_top ({ name, times }) {
+    const p = page(name)
+    await p.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0) })
+    await p.locator('body').focus()
+    for (let i = 0; i < times; i++) await p.keyboard.press('Tab')
+    return p.evaluate(() => ({
+      tag: document.activeElement.tagName.toLowerCase(),
+      text: (document.activeElement.textContent || '').trim(),
+      href: document.activeElement.getAttribute('href')
+    }))
+  },
+  async computed ({ name, selector, property }) {
+    return page(name).$$eval(selector, (els, prop) => els.map((el) => getComputedStyle(el)[prop]), property)
+  },
   async close ({ name }) { await page(name).context().close(); pages.delete(name); return null }
 }
 

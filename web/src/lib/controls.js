@@ -22,7 +22,7 @@ export function controls (ctx, container) {
   const qr = h('img', { class: 'qr', alt: t('live.qr_alt'), width: 132, height: 132 })
   const people = h('ul', { class: 'people' })
   const lock = h('button', { type: 'button', class: 'small' })
-  const panel = h('details', { class: 'meeting-panel' },
+  const panel = h('details', { class: 'meeting-panel', id: 'meeting' },
     h('summary', {}, t('live.meeting'), ' ', code),
     h('div', { class: 'panel-body' },
       h('div', { class: 'join' }, qr, h('p', {}, t('live.join_at'), h('br'), h('span', { class: 'join-url' }))),

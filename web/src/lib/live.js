@@ -2,6 +2,7 @@
 // provider. Nothing is written to the browser's storage: the board lives in memory only.
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { readAuthMessage } from 'y-protocols/auth'
 
 // Close codes from the server (docs/protocol.md).
 const RESET = new Set([4403, 4409]) // our copy no longer matches the board: start afresh
@@ -13,6 +14,7 @@ const FINAL = {
   4429: 'live.closed.flood',
   4430: 'live.closed.origin'
 }
+const MESSAGE_AUTH = 2 // y-protocols: the server's answer about this page's rights
 const COLORS = ['#b3261e', '#0b5cad', '#1d6b2f', '#8a4b00', '#6b2f8a', '#00687a', '#a1265c', '#3d5a00']
 
 export function colorFor (id) {
@@ -55,6 +57,11 @@ export class LiveBoard {
     })
     this.doc = doc
     this.provider = provider
+    if (this.cfg.me.role === 'viewer') {
+      // A page that only watches is told so by the server ("read-only"); that is what it
+      // asked for, not a warning for the console.
+      provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => readAuthMessage(decoder, doc, () => {})
+    }
     if (this.cfg.view !== 'projector') {
       provider.awareness.setLocalStateField('user', {
         id: this.cfg.me.id, name: this.cfg.me.name, role: this.cfg.me.role, color: colorFor(this.cfg.me.id)

@@ -1,13 +1,48 @@
 // The facilitator's board: the whole mapping framework, live, on a laptop or projected.
-import { config } from '../lib/dom.js'
+import { config, h } from '../lib/dom.js'
 import { LiveBoard } from '../lib/live.js'
 import { shell, scheduler } from '../lib/shell.js'
 import { columns, network, plan, scales, statements } from '../lib/sections.js'
 import { controls } from '../lib/controls.js'
 import { t } from '../lib/i18n.js'
+import { oneStopPerCard, skipLinks } from '../lib/keyboard.js'
+import { wallChooser } from '../lib/wall.js'
 
 const cfg = config('config')
 const page = shell(cfg)
+const PARTS = [
+  ['part-columns', 'skip.columns', columns], ['part-statements', 'skip.statements', statements],
+  ['part-scales', 'skip.scales', scales], ['part-plan', 'skip.plan', plan], ['part-network', 'skip.network', network]
+]
+
+// Where a facilitator can go from the board: their cases, this case. Skip links first.
+function around () {
+  const app = document.getElementById('app')
+  const targets = [...PARTS.map(([id, key]) => [id, key])]
+  if (cfg.csrf && cfg.me.role === 'facilitator') targets.push(['meeting', 'skip.meeting'])
+  app.prepend(skipLinks(targets))
+  if (!cfg.csrf) return
+  const nav = h('nav', { class: 'board-nav', 'aria-label': t('nav.where') },
+    h('a', { href: '/' }, t('nav.dashboard')),
+    cfg.board.case ? h('a', { href: `/cases/${encodeURIComponent(cfg.board.case)}` }, t('nav.case')) : null)
+  app.querySelector('.bar').prepend(nav)
+}
+around()
+oneStopPerCard(page.main)
+
+// One person is one chip, however many tabs or screens they have the board open on.
+function onePerPerson (people) {
+  const byId = new Map()
+  for (const person of people) {
+    const seen = byId.get(person.id)
+    if (!seen) byId.set(person.id, { ...person })
+    else {
+      seen.self = seen.self || person.self
+      seen.editing = seen.editing || person.editing
+    }
+  }
+  return [...byId.values()]
+}
 
 function frozenNotice (doc) {
   const meta = doc.getMap('meta')
@@ -18,7 +53,8 @@ function frozenNotice (doc) {
 
 const live = new LiveBoard(cfg, {
   onStatus: page.setStatus,
-  onPresence: (people) => {
+  onPresence: (everyTab) => {
+    const people = onePerPerson(everyTab)
     page.setPresence(people)
     for (const node of document.querySelectorAll('.card.editing')) node.classList.remove('editing')
     for (const person of people) {
@@ -40,9 +76,11 @@ const live = new LiveBoard(cfg, {
     }
     const draw = () => {
       ctx.live = live
-      page.main.replaceChildren(columns(ctx), statements(ctx), scales(ctx), plan(ctx), network(ctx))
+      page.main.replaceChildren(...PARTS.map(([id, , part]) => { const node = part(ctx); node.id = id; return node }))
       page.controls.replaceChildren()
-      controls(ctx, page.controls)
+      const tools = h('div', { class: 'board-tools' }, wallChooser(ctx))
+      page.controls.append(tools)
+      controls(ctx, tools)
       page.notice(frozenNotice(doc))
     }
     // Draw once the board has arrived, and again when the meeting is closed or locked.

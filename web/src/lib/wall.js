@@ -1,0 +1,87 @@
+// The wall: which part of the board the projector shows, chosen by the facilitator and kept
+// in the board document (`meta.wall`, docs/board-format.md), so every projector follows it
+// at once and the server lets only the facilitator change it; and fitting what is shown to
+// the screen, so nothing is ever below the fold of a wall nobody can scroll.
+import { h } from './dom.js'
+import { t } from './i18n.js'
+import { grow } from './text-binding.js'
+import { properties as PARTS } from '../../../shared_schema/board.v1.json'
+
+export const WALL_PARTS = PARTS.meta.properties.wall.enum
+export const DEFAULT_WALL = 'all'
+
+export function wallPart (doc) {
+  const part = doc.getMap('meta').get('wall')
+  return WALL_PARTS.includes(part) ? part : DEFAULT_WALL
+}
+
+// The facilitator's choice, one select in the board's header: one tab stop, one change.
+export function wallChooser (ctx) {
+  if (ctx.me.role !== 'facilitator' || !ctx.cfg.csrf || ctx.frozen()) return null
+  const meta = ctx.doc.getMap('meta')
+  const select = h('select', { id: 'wall-part', class: 'wall-part-choice' },
+    WALL_PARTS.map((part) => h('option', { value: part, text: t('wall.part.' + part) })))
+  select.value = wallPart(ctx.doc)
+  select.addEventListener('change', () => meta.set('wall', select.value))
+  meta.observe((event) => { if (event.keysChanged.has('wall')) select.value = wallPart(ctx.doc) })
+  return h('label', { class: 'wall-choice', for: 'wall-part' }, h('span', { text: t('wall.shows') }), select)
+}
+
+// Shrink the type of each fitted box until its content fits, down to MIN_SCALE; below that
+// the box scrolls within itself (the page never grows past the screen).
+const MIN_SCALE = 0.5
+const STEPS = 7
+
+function overflows (box) {
+  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1
+}
+
+function setScale (box, scale) {
+  box.style.setProperty('--fit', String(scale))
+  for (const area of box.querySelectorAll('textarea')) grow(area)
+}
+
+export function fit (box) {
+  box.classList.remove('scrolls')
+  setScale(box, 1)
+  if (!overflows(box)) return 1
+  let low = MIN_SCALE
+  let high = 1
+  setScale(box, low)
+  if (overflows(box)) {
+    box.classList.add('scrolls')
+    return low
+  }
+  for (let i = 0; i < STEPS; i++) {
+    const middle = (low + high) / 2
+    setScale(box, middle)
+    if (overflows(box)) high = middle
+    else low = middle
+  }
+  setScale(box, low)
+  return low
+}
+
+// Fits every box in `root` marked `.fit` that is on screen, once per frame at most,
+// whenever the board changes or the screen changes size.
+export function fitter (root, doc) {
+  let frame = 0
+  const run = () => {
+    frame = 0
+    for (const box of root.querySelectorAll('.fit')) {
+      if (box.offsetParent !== null) fit(box)
+    }
+  }
+  // Two frames: the parts redraw in the frame after a change (shell.js scheduler).
+  const soon = () => {
+    if (frame) return
+    frame = requestAnimationFrame(() => { frame = requestAnimationFrame(run) })
+  }
+  doc.on('update', soon)
+  window.addEventListener('resize', soon)
+  // A part redrawn, the wall switched to another part, the join corner shown or hidden.
+  new MutationObserver(soon).observe(root, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['hidden', 'data-part']
+  })
+  return soon
+}
