@@ -5,6 +5,7 @@ import { shell, scheduler } from '../lib/shell.js'
 import { columns, network, plan, scales, statements } from '../lib/sections.js'
 import { controls } from '../lib/controls.js'
 import { t } from '../lib/i18n.js'
+import { exposeCensus } from '../lib/census.js'
 
 const cfg = config('config')
 const page = shell(cfg)
@@ -33,6 +34,7 @@ const live = new LiveBoard(cfg, {
   },
   onClosed: page.message,
   onDoc: (doc, provider) => {
+    exposeCensus(doc)
     let synced = false
     const ctx = {
       cfg, doc, me: cfg.me, schedule: scheduler(), live: null, focusLater: null, tell: page.message,
