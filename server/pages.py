@@ -23,7 +23,7 @@ from server.access.admission import SESSION_COOKIE, join_cookie
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.errors import InvalidToken
-from server.i18n import catalogue, language_of
+from server.i18n import LANGUAGE_COOKIE, catalogue, language_of
 from server.store.base import BoardRecord
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -95,7 +95,10 @@ async def page(request: Request) -> Response:
     if view == "board" and grant.role is Role.PARTICIPANT:
         return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
     session = await services.accounts.session(request.cookies.get(SESSION_COOKIE))
-    language = board.language if "lang" not in request.query_params else language_of(request)
+    # The language the person chose (on the join page, say) holds on the board too; without
+    # a choice, the board's language.
+    chosen = "lang" in request.query_params or LANGUAGE_COOKIE in request.cookies
+    language = language_of(request) if chosen else board.language
     config = {
         "view": view,
         **_board_config(board, grant),

@@ -35,15 +35,10 @@ async def test_a_relative_joins_on_a_phone_and_everyone_sees_their_card_and_rati
     assert (await browser.call("url", name="phone")).endswith(f"/boards/{board}/phone")
 
     await browser.call(
-        "fill",
-        name="phone",
-        selector="#panel-worries textarea.compose",
-        value="Ik maak me zorgen als vader drinkt",
+        "fill", name="phone", selector="#compose-text", value="Ik maak me zorgen als vader drinkt"
     )
-    await browser.call(
-        "select", name="phone", selector="#panel-worries .compose-form select", value="danger"
-    )
-    await browser.call("click", name="phone", selector="#panel-worries .compose-form button")
+    await browser.call("select", name="phone", selector="#compose-where", value="worries:danger")
+    await browser.call("click", name="phone", selector="#compose button[type=submit]")
     await browser.call("click", name="phone", selector="[data-tab=scales]")
     await browser.call("click", name="phone", selector="#panel-scales .score >> nth=6")
 
@@ -51,7 +46,7 @@ async def test_a_relative_joins_on_a_phone_and_everyone_sees_their_card_and_rati
         await browser.call(
             "wait_text",
             name=screen,
-            selector=".column-worries .kind-danger textarea",
+            selector=".column-worries .kind-danger .text",
             text="Ik maak me zorgen als vader drinkt",
         )
     for screen in ("laptop", "wall"):
@@ -72,7 +67,7 @@ async def test_a_relative_joins_on_a_phone_and_everyone_sees_their_card_and_rati
     )
     assert (await sanne.api(f"/api/boards/{board}/end")).status_code == 200
     await browser.call(
-        "wait_text", name="phone", selector=".banner", text="De bijeenkomst is afgelopen"
+        "wait_text", name="phone", selector=".finished", text="De bijeenkomst is afgelopen"
     )
     await browser.call("goto", name="other", url=f"{server.http_url}/j/{code}")
     await browser.call(

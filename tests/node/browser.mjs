@@ -51,8 +51,8 @@ function watch (p) {
 const CLICKABLE = 'a[href], button, summary, input[type=submit]'
 
 const ops = {
-  async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL' }) {
-    const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale })
+  async open ({ name, width = 1280, height = 800, mobile = false, locale = 'nl-NL', timezone }) {
+    const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile, locale, timezoneId: timezone })
     const p = await context.newPage()
     watch(p)
     // A page a link opens in a new tab (the projector) is named after its opener.
@@ -131,6 +131,34 @@ const ops = {
       session: sessionStorage.length,
       indexeddb: (await indexedDB.databases()).length
     }))
+  },
+  // A script's value in the page (an expression, as a string: Playwright evaluates it
+  // through DevTools, so the page's Content-Security-Policy does not stand in its way).
+  async evaluate ({ name, expression }) { return page(name).evaluate(expression) },
+  // Where each element matching `selector` is, and whether it lies inside the viewport and
+  // shows its whole text (no scrolling inside it).
+  async boxes ({ name, selector }) {
+    return page(name).$$eval(selector, (els) => els.map((el) => {
+      const r = el.getBoundingClientRect()
+      return {
+        top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+        inView: r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
+        fits: el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1,
+        tag: el.tagName.toLowerCase(),
+        text: typeof el.value === 'string' ? el.value : el.textContent
+      }
+    }))
+  },
+  // What the page holds after a full garbage collection: DOM nodes, event listeners
+  // (Performance.getMetrics), and its own count of the board's observers.
+  async holdings ({ name }) {
+    const cdp = await devtools(name)
+    await cdp.send('HeapProfiler.collectGarbage')
+    await cdp.send('Performance.enable')
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    const got = Object.fromEntries(metrics.map((m) => [m.name, m.value]))
+    const census = await page(name).evaluate('window.netwerkbord ? window.netwerkbord.census() : null')
+    return { nodes: got.Nodes, listeners: got.JSEventListeners, census }
   },
   async screenshot ({ name, path, full = false }) { await page(name).screenshot({ path, fullPage: full }); return path },
   async console ({ name }) { return page(name).console },

@@ -6,10 +6,13 @@ import { t } from './i18n.js'
 import { bindText } from './text-binding.js'
 import { COLUMNS, CIRCLES, authorName, find, isFull, mayChange, moveCard, remove } from './model.js'
 
+// A text on screen. Whoever may change the item gets a textarea bound to its Y.Text (made
+// read-only while the board is locked or closed: see `setFrozen`); everyone else reads it as
+// text, whole, wrapped, never cut to the height of a box.
 export function textEditor (ctx, item, field, label) {
-  const editable = !ctx.frozen() && mayChange(ctx.me, item)
+  if (!mayEdit(ctx, item)) return textView(item.get(field), label)
   const area = h('textarea', {
-    class: 'text', rows: 2, 'aria-label': label, readOnly: !editable, maxlength: 4000
+    class: 'text own-text', rows: 2, 'aria-label': label, readOnly: ctx.frozen(), maxlength: 4000
   })
   const binding = bindText(area, item.get(field), {
     onFocus: () => ctx.live.editing(item.get('id')),
@@ -19,22 +22,49 @@ export function textEditor (ctx, item, field, label) {
   return area
 }
 
+// Whether this person's role lets them change the item at all (the lock and the end of the
+// meeting come and go on top of that; a viewer never changes anything).
+function mayEdit (ctx, item) {
+  return ctx.me.role !== 'viewer' && !ctx.readOnly?.() && mayChange(ctx.me, item)
+}
+
+// A Y.Text shown as text: one observer, removed with `binding.destroy()` when the item goes.
+export function textView (ytext, label) {
+  const view = h('p', { class: 'text read', 'aria-label': label, text: ytext.toString() })
+  const show = () => { view.textContent = ytext.toString() }
+  ytext.observe(show)
+  view.binding = { get text () { return ytext }, rebind () {}, destroy () { ytext.unobserve(show) } }
+  return view
+}
+
+// The lock or the end of the meeting: own texts become read-only, and what changes the
+// board (remove, move, add, the forms) is hidden, in place, without drawing anything again.
+export function setFrozen (root, frozen) {
+  root.classList.toggle('frozen', frozen)
+  for (const area of root.querySelectorAll('textarea.own-text')) {
+    area.readOnly = frozen
+    if (frozen && document.activeElement === area) area.blur()
+  }
+  for (const input of root.querySelectorAll('.own-field')) input.readOnly = frozen
+  for (const control of root.querySelectorAll('.own-control')) control.disabled = frozen
+}
+
 export function byline (ctx, item) {
   const carried = item.get('carried_over') ? ' · ' + t('record.carried_over') : ''
   return h('p', { class: 'by', text: t('record.by', { name: authorName(ctx.doc, item) }) + carried })
 }
 
 function removeButton (ctx, part, item) {
-  if (ctx.frozen() || !mayChange(ctx.me, item)) return null
+  if (!mayEdit(ctx, item)) return null
   return h('button', {
-    class: 'icon remove', type: 'button', title: t('live.remove'), 'aria-label': t('live.remove'),
-    on: { click: () => { if (confirm(t('live.remove_confirm'))) remove(ctx.doc, part, item.get('id')) } }
+    class: 'icon remove own-control', type: 'button', disabled: ctx.frozen(), title: t('live.remove'), 'aria-label': t('live.remove'),
+    on: { click: () => { if (!ctx.frozen() && confirm(t('live.remove_confirm'))) remove(ctx.doc, part, item.get('id')) } }
   }, '×')
 }
 
 function placeSelect (ctx, part, item) {
-  if (ctx.frozen() || !mayChange(ctx.me, item)) return null
-  const select = h('select', { class: 'place', 'aria-label': t('live.move') })
+  if (!mayEdit(ctx, item)) return null
+  const select = h('select', { class: 'place own-control', 'aria-label': t('live.move'), disabled: ctx.frozen() })
   for (const column of COLUMNS) {
     const group = h('optgroup', { label: t('column.' + column.part) })
     for (const kind of column.kinds) {
@@ -45,6 +75,7 @@ function placeSelect (ctx, part, item) {
   select.value = `${part}:${item.get('kind')}`
   select.addEventListener('change', () => {
     const [toPart, kind] = select.value.split(':')
+    if (ctx.frozen()) { select.value = `${part}:${item.get('kind')}`; return }
     if (toPart !== part && isFull(ctx.doc, toPart)) {
       select.value = `${part}:${item.get('kind')}`
       ctx.tell('live.full')
@@ -61,7 +92,7 @@ function rescueOnRemove (ctx, node, area) {
   node.cleanup = () => {
     const moved = find(ctx.doc, node.dataset.key)
     if (moved && moved.item.get('text') instanceof Y.Text) {
-      if (area.value !== moved.item.get('text').toString() && !area.readOnly) {
+      if (area.tagName === 'TEXTAREA' && area.value !== moved.item.get('text').toString() && !area.readOnly) {
         area.binding.rebind(moved.item.get('text'))
       }
       if (document.activeElement === area) {
@@ -98,22 +129,45 @@ export function statementElement (ctx, part, item) {
   return node
 }
 
+// One field of a rule or a network member: an input for whoever may change the item, the
+// value as text for everyone else. `refresh` shows the value in the document now.
 function field (ctx, item, key, label, kind = 'text') {
-  const editable = !ctx.frozen() && mayChange(ctx.me, item)
-  const input = h('input', { type: kind, value: item.get(key) ?? '', readOnly: !editable, maxlength: 4000 })
-  input.addEventListener('change', () => item.set(key, input.value))
-  input.refresh = () => { if (document.activeElement !== input) input.value = item.get(key) ?? '' }
-  return h('label', { class: 'field' }, h('span', { text: label }), input)
+  if (!mayEdit(ctx, item)) {
+    const value = h('span', { class: 'value' })
+    const node = h('p', { class: 'field read' }, h('span', { class: 'label', text: label }), value)
+    node.refresh = () => {
+      const raw = item.get(key) ?? ''
+      value.textContent = kind === 'date' ? formatDate(raw) : raw
+      node.hidden = !raw
+    }
+    node.refresh()
+    return node
+  }
+  const input = h('input', { type: kind, class: 'own-field', value: item.get(key) ?? '', readOnly: ctx.frozen(), maxlength: 4000 })
+  input.addEventListener('change', () => { if (!ctx.frozen()) item.set(key, input.value) })
+  const node = h('label', { class: 'field' }, h('span', { text: label }), input)
+  node.refresh = () => { if (document.activeElement !== input) input.value = item.get(key) ?? '' }
+  return node
 }
 
+// A date (yyyy-mm-dd, as the document holds it) the way the page's language writes it.
+export function formatDate (iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '')
+  if (!match) return iso || ''
+  const date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]))
+  return new Intl.DateTimeFormat(document.documentElement.lang || 'nl', { dateStyle: 'long', timeZone: 'UTC' }).format(date)
+}
+
+// A rule's status, and the facilitator's button to agree or take the agreement back, always
+// as the document has it now: `refresh` runs on every change to the plan.
 export function ruleElement (ctx, item) {
   const area = textEditor(ctx, item, 'rule', t('plan.rule'))
-  const status = h('span', { class: 'badge ' + item.get('status'), text: t('plan.' + item.get('status')) })
-  const agree = ctx.me.role === 'facilitator' && !ctx.frozen()
+  const status = h('span', { class: 'badge' })
+  const agree = ctx.me.role === 'facilitator' && !ctx.readOnly?.()
     ? h('button', {
-      type: 'button', class: 'small',
-      on: { click: () => item.set('status', item.get('status') === 'agreed' ? 'proposed' : 'agreed') }
-    }, t(item.get('status') === 'agreed' ? 'live.unagree' : 'live.agree'))
+      type: 'button', class: 'small own-control agree', disabled: ctx.frozen(),
+      on: { click: () => { if (!ctx.frozen()) item.set('status', item.get('status') === 'agreed' ? 'proposed' : 'agreed') } }
+    })
     : null
   const fields = [
     field(ctx, item, 'who', t('plan.who')), field(ctx, item, 'when', t('plan.when')),
@@ -123,26 +177,34 @@ export function ruleElement (ctx, item) {
   const node = h('li', { class: 'card rule' }, h('div', { class: 'rule-head' }, status, agree), area,
     h('div', { class: 'fields' }, fields),
     h('div', { class: 'card-foot' }, byline(ctx, item), removeButton(ctx, 'plan', item)))
-  node.refresh = () => { for (const input of node.querySelectorAll('input')) input.refresh() }
+  node.refresh = () => {
+    const now = item.get('status')
+    status.className = 'badge ' + now
+    status.textContent = t('plan.' + now)
+    node.dataset.status = now
+    if (agree) agree.textContent = t(now === 'agreed' ? 'live.unagree' : 'live.agree')
+    for (const one of fields) one.refresh()
+  }
+  node.refresh()
   node.cleanup = () => area.binding.destroy()
   return node
 }
 
 export function memberElement (ctx, item) {
-  const editable = !ctx.frozen() && mayChange(ctx.me, item)
-  const circle = h('select', { disabled: !editable, 'aria-label': t('network.circle') },
+  const editable = mayEdit(ctx, item)
+  const circle = h('select', { class: editable ? 'own-control' : null, disabled: !editable || ctx.frozen(), 'aria-label': t('network.circle') },
     CIRCLES.map((c) => h('option', { value: c, text: t('circle.' + c) })))
   circle.value = item.get('circle')
   circle.addEventListener('change', () => item.set('circle', circle.value))
-  const safety = h('input', { type: 'checkbox', checked: !!item.get('safety_person'), disabled: !editable })
+  const safety = h('input', { type: 'checkbox', class: editable ? 'own-control' : null, checked: !!item.get('safety_person'), disabled: !editable || ctx.frozen() })
   safety.addEventListener('change', () => item.set('safety_person', safety.checked))
-  const node = h('li', { class: 'card member circle-' + item.get('circle') },
-    field(ctx, item, 'name', t('record.name')), field(ctx, item, 'relation', t('record.relation')),
+  const texts = [field(ctx, item, 'name', t('record.name')), field(ctx, item, 'relation', t('record.relation'))]
+  const node = h('li', { class: 'card member circle-' + item.get('circle') }, texts,
     h('div', { class: 'fields' }, h('label', { class: 'field' }, h('span', { text: t('network.circle') }), circle),
       h('label', { class: 'check' }, safety, t('network.safety_person'))),
     h('div', { class: 'card-foot' }, byline(ctx, item), removeButton(ctx, 'network', item)))
   node.refresh = () => {
-    for (const input of node.querySelectorAll('input[type=text]')) input.refresh()
+    for (const one of texts) one.refresh()
     circle.value = item.get('circle')
     safety.checked = !!item.get('safety_person')
     node.className = 'card member circle-' + item.get('circle')

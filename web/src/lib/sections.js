@@ -7,9 +7,11 @@ import { COLUMNS, STATEMENTS, addCard, addMember, addRule, addScale, addStatemen
 import { reconcile } from './shell.js'
 
 function addButton (ctx, part, label, action) {
-  if (ctx.frozen() || ctx.me.role === 'viewer') return null
-  const add = () => isFull(ctx.doc, part) ? ctx.tell('live.full') : action()
-  return h('button', { type: 'button', class: 'add', on: { click: add } }, '+ ', label)
+  // A view drawn once for the whole meeting (the phone) says what stays read-only in
+  // `readOnly` and follows the lock in place; other views are drawn again when it changes.
+  if (ctx.me.role === 'viewer' || (ctx.readOnly ? ctx.readOnly() : ctx.frozen())) return null
+  const add = () => ctx.frozen() ? null : isFull(ctx.doc, part) ? ctx.tell('live.full') : action()
+  return h('button', { type: 'button', class: 'add own-control', disabled: ctx.frozen(), on: { click: add } }, '+ ', label)
 }
 
 function focusNew (container, id) {
@@ -77,16 +79,24 @@ function scaleLine (ctx, scaleId, scale) {
   line.append(h('div', { class: 'rating-row head' }, h('span', { class: 'who' }), h('span', { class: 'track' }, ticks)),
     rows.length ? list : h('p', { class: 'empty', text: t('scale.no_ratings') }))
   const mine = ratings.get(ctx.me.id)
-  const buttons = ctx.me.role === 'viewer' || ctx.frozen() ? null
+  // A relative gives their own number before they see anyone else's: seen first, the
+  // others' numbers would steer theirs, and the differences are what the meeting needs.
+  const mayRate = ctx.me.role !== 'viewer' && !ctx.readOnly?.()
+  if (ctx.me.role === 'participant' && mine === undefined) {
+    line.replaceChildren(h('p', { class: 'own-first', text: t('scale.own_first') }))
+  }
+  const buttons = !mayRate ? null
     : h('div', { class: 'rate', role: 'group', 'aria-label': t('live.my_rating') },
       Array.from({ length: 11 }, (_, value) => h('button', {
-        type: 'button', class: 'score' + (mine === value ? ' chosen' : ''), 'aria-pressed': String(mine === value),
-        on: { click: () => rate(ctx.doc, ctx.me, scaleId, value) }
+        type: 'button', class: 'score own-control' + (mine === value ? ' chosen' : ''), 'aria-pressed': String(mine === value),
+        disabled: ctx.frozen(),
+        on: { click: () => { if (ctx.frozen()) return; rate(ctx.doc, ctx.me, scaleId, value); ctx.rated?.(scaleId, value) } }
       }, String(value))))
   return h('div', { class: 'scale' },
     h('h3', { text: scale.get('question') }),
     h('p', { class: 'meaning' }, h('strong', { text: '0 ' }), scale.get('zero'), h('br'), h('strong', { text: '10 ' }), scale.get('ten')),
-    line, buttons)
+    // A view that answers a rating (the phone) keeps one answer per scale, under the buttons.
+    ...(ctx.me.role === 'participant' ? [buttons, ctx.ratingFeedback?.(scaleId), line] : [line, buttons]))
 }
 
 export function scales (ctx) {

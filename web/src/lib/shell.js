@@ -22,9 +22,16 @@ export function shell (cfg) {
 
   let final = false
   let hideMessage = 0
+  const stop = () => {
+    final = true
+    clearTimeout(hideMessage)
+  }
   return {
     main,
     controls,
+    header,
+    status,
+    get final () { return final },
     setStatus (state, synced) {
       if (final) return
       const key = state === 'connected' ? (synced ? 'live.connected' : 'live.syncing')
@@ -44,9 +51,11 @@ export function shell (cfg) {
       banner.textContent = t(key)
       clearTimeout(hideMessage)
       if (isFinal) {
-        final = true
-        status.className = 'status offline'
-        status.textContent = t('live.offline')
+        // The server ended the connection for good (the meeting ended, the link stopped
+        // working): not a connection problem that typing could wait out.
+        stop()
+        status.className = 'status stopped'
+        status.textContent = t('live.stopped')
       } else {
         hideMessage = setTimeout(() => { banner.hidden = true }, 8000)
       }
@@ -54,6 +63,17 @@ export function shell (cfg) {
     notice (text) {
       standing.hidden = !text
       standing.textContent = text || ''
+    },
+    // The end of this page's part in the meeting: one message in place of the board, no
+    // connection state, no form (the phone page, when the meeting ends or the person was
+    // removed).
+    finish (...lines) {
+      stop()
+      status.hidden = true
+      banner.hidden = true
+      standing.hidden = true
+      main.replaceChildren(h('section', { class: 'finished', role: 'alert' },
+        lines.filter(Boolean).map((line, i) => h(i ? 'p' : 'h2', { text: line }))))
     }
   }
 }

@@ -7,6 +7,7 @@ import { controls } from '../lib/controls.js'
 import { t } from '../lib/i18n.js'
 import { oneStopPerCard, skipLinks } from '../lib/keyboard.js'
 import { wallChooser } from '../lib/wall.js'
+import { exposeCensus } from '../lib/census.js'
 
 const cfg = config('config')
 const page = shell(cfg)
@@ -69,6 +70,7 @@ const live = new LiveBoard(cfg, {
   },
   onClosed: page.message,
   onDoc: (doc, provider) => {
+    exposeCensus(doc)
     let synced = false
     const ctx = {
       cfg, doc, me: cfg.me, schedule: scheduler(), live: null, focusLater: null, tell: page.message,

@@ -5,6 +5,7 @@ import { config, h } from '../lib/dom.js'
 import { LiveBoard } from '../lib/live.js'
 import { shell, scheduler } from '../lib/shell.js'
 import { t } from '../lib/i18n.js'
+import { exposeCensus } from '../lib/census.js'
 import { columns, network, plan, scales, statements } from '../lib/sections.js'
 import { api, formatCode } from '../lib/controls.js'
 import { fitter, wallPart } from '../lib/wall.js'
@@ -71,6 +72,7 @@ new LiveBoard(cfg, { // eslint-disable-line no-new
   onPresence: () => {},
   onClosed: page.message,
   onDoc: (doc, provider) => {
+    exposeCensus(doc)
     let synced = false
     const ctx = { cfg, doc, me: viewer, schedule: scheduler(), focusLater: null, live: { editing () {} }, frozen: () => true }
     provider.on('sync', (isSynced) => {
