@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server import clock
 from server.access.removals import Removals, take_ratings_of
 from server.errors import CloseCode, ConnectionClosed
 from server.meetings import end_meeting, open_room
