@@ -141,6 +141,7 @@ const ops = {
     return page(name).$$eval(selector, (els) => els.map((el) => {
       const r = el.getBoundingClientRect()
       return {
+        x: r.x, y: r.y, width: r.width, height: r.height,
         top: r.top, bottom: r.bottom, left: r.left, right: r.right,
         inView: r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
         fits: el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1,
@@ -212,13 +213,6 @@ const ops = {
     return { url: page(name).url(), loads: page(name).loads }
   },
   async text ({ name }) { return page(name).locator('body').innerText() },
-  // Where each matching element is on the screen, and how big the page is.
-  async boxes ({ name, selector }) {
-    return page(name).$$eval(selector, (els) => els.map((el) => {
-      const box = el.getBoundingClientRect()
-      return { x: box.x, y: box.y, width: box.width, height: box.height }
-    }))
-  },
   async page_size ({ name }) {
     return page(name).evaluate(() => ({
       width: document.documentElement.scrollWidth,
