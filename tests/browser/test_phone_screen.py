@@ -130,7 +130,7 @@ async def test_the_end_of_the_meeting_leaves_one_message_and_no_form(
     await join_on_phone(browser, meeting, "oma", "Oma Riet", "oma")
     assert (await meeting.sanne.api(f"/api/boards/{meeting.board}/end")).status_code == 200
     await browser.call(
-        "wait_text", name="oma", selector=".finished", text="De bijeenkomst is afgelopen"
+        "wait_text", name="oma", selector="#app", text="De bijeenkomst is afgelopen"
     )
     await one_message_and_no_form(browser, "oma")
 
