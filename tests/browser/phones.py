@@ -77,7 +77,6 @@ async def join_on_phone(
     await browser.call("fill", name=phone, selector="#relation", value=relation)
     await browser.call("click", name=phone, selector="button[type=submit]")
     await browser.call("wait", name=phone, selector=".status.connected")
-    await browser.call("wait", name=phone, selector="#compose")
 
 
 async def in_view(browser: NodeClients, phone: str, selector: str) -> dict[str, object]:

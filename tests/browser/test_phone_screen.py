@@ -58,6 +58,14 @@ async def test_the_first_screen_offers_to_add_a_card(
         "wait_text", name="oma", selector=".kind-danger .text", text="Vader drinkt weer"
     )
 
+    # Scrolled down through the cards, the way back to the form is a button in reach.
+    await browser.call("evaluate", name="oma", expression="scrollTo(0, document.body.scrollHeight)")
+    await browser.call("wait", name="oma", selector=".jump-to-add")
+    await in_view(browser, "oma", ".jump-to-add")
+    await browser.call("click", name="oma", selector=".jump-to-add")
+    await browser.call("wait", name="oma", selector="#compose-text:focus")
+    await in_view(browser, "oma", "#compose-text")
+
 
 async def test_an_empty_card_is_answered_next_to_the_button(
     meeting: Meeting, browser: NodeClients
@@ -129,9 +137,7 @@ async def test_the_end_of_the_meeting_leaves_one_message_and_no_form(
 ) -> None:
     await join_on_phone(browser, meeting, "oma", "Oma Riet", "oma")
     assert (await meeting.sanne.api(f"/api/boards/{meeting.board}/end")).status_code == 200
-    await browser.call(
-        "wait_text", name="oma", selector=".finished", text="De bijeenkomst is afgelopen"
-    )
+    await browser.call("wait_text", name="oma", selector="#app", text="De bijeenkomst is afgelopen")
     await one_message_and_no_form(browser, "oma")
 
 

@@ -20,7 +20,6 @@ import { feedbackLine } from '../lib/feedback.js'
 const cfg = config('config')
 const page = shell(cfg)
 const TABS = [...COLUMNS.map((c) => c.part), 'scales', 'plan']
-const CONNECTION = { connected: 'live.connected', connecting: 'live.connecting', disconnected: 'phone.offline' }
 
 // What the header says: the connection, and whether this person's changes are all sent.
 function connectionLine (status) {
@@ -29,11 +28,16 @@ function connectionLine (status) {
   let connection = 'connecting'
   let synced = false
   let sending = 'sent'
+  let wasLive = false
   const show = () => {
     if (page.final) return
     const live = connection === 'connected' && synced
-    status.className = 'status ' + (live ? 'connected' : connection)
-    status.textContent = t(live ? 'live.connected' : connection === 'connected' ? 'live.syncing' : CONNECTION[connection] || 'live.connecting')
+    wasLive = wasLive || live
+    // Once the page has been live, trying again is still having no connection: say so.
+    const state = live ? 'connected' : wasLive ? 'disconnected' : connection
+    status.className = 'status ' + state
+    status.textContent = t(live ? 'live.connected' : wasLive ? 'phone.offline'
+      : connection === 'connected' ? 'live.syncing' : 'live.connecting')
     delivery.hidden = sending === 'sent'
     delivery.className = 'delivery ' + sending
     delivery.textContent = sending === 'sent' ? '' : t('phone.pending.' + sending)
