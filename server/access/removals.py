@@ -7,6 +7,7 @@ coming back under another id, never has two ratings on one scale."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -19,6 +20,11 @@ from server.store.base import Database
 def same_name(name: str) -> str:
     """A name as people mean it: case and spacing do not make another person."""
     return " ".join(name.casefold().split())
+
+
+def phone_mark(phone: str) -> str:
+    """What the audit keeps of a phone's cookie: enough to know it again, not to use it."""
+    return hashlib.sha256(phone.encode()).hexdigest()[:32]
 
 
 def take_ratings_of(participant_id: str) -> Any:
@@ -93,3 +99,23 @@ class Removals:
             if isinstance(participant, str):
                 counts[participant] = counts.get(participant, 0) + 1
         return counts
+
+    async def joined_on_phone(self, board_id: str, phone: str, name: str) -> tuple[str, str] | None:
+        """(id, name) of the person in this meeting who joined on this phone under this
+        name, if any: giving their name again there makes them themselves again."""
+        mark = phone_mark(phone)
+        rows = await self._db.fetch_all(
+            "SELECT detail FROM audit_log WHERE board_id = ? AND event = 'joined_with_code'",
+            (board_id,),
+        )
+        for (detail,) in rows:
+            joined = json.loads(detail)
+            if joined.get("phone") != mark or not isinstance(joined.get("participant"), str):
+                continue
+            row = await self._db.fetch_one(
+                "SELECT id, name FROM participants WHERE id = ? AND revoked_at IS NULL",
+                (joined["participant"],),
+            )
+            if row is not None and same_name(str(row[1])) == same_name(name):
+                return str(row[0]), str(row[1])
+        return None

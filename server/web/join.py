@@ -6,10 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server import clock
 from server.access.admission import join_cookie
 from server.access.codes import CodeProblem, CodeRefused, normalise_code
-from server.access.removals import Removals
+from server.access.removals import Removals, phone_mark, same_name
 from server.access.roles import Role
+from server.access.tokens import BoardGrant
 from server.boards import grant_access
 from server.errors import InvalidToken
 from server.services import services_of
@@ -75,7 +77,9 @@ async def _board_for(request: Request, code: str) -> tuple[str | None, Response 
 
 async def _kept_out(request: Request, board_id: str, name: str | None) -> Response | None:
     """The page for a removed person coming back (by this phone or this name), or, for a
-    phone that is in already, its way back to the board: never a second identity."""
+    person in already giving their name again on the same phone, their way back to the
+    board as themselves: never a second identity (nor a second rating). Another name on the
+    same phone is another person: two relatives may share a phone."""
     services = services_of(request)
     token = request.cookies.get(join_cookie(board_id))
     removals = Removals(services.store, services.signer)
@@ -91,12 +95,13 @@ async def _kept_out(request: Request, board_id: str, name: str | None) -> Respon
             address=client_address(request),
         )
         return code_page(request, {"error": "join.removed"}, status_code=403)
-    if token:
+    if token and name:
         try:
-            services.signer.verify(token, board_id)
+            grant = services.signer.verify(token, board_id)
         except InvalidToken:
             return None
-        return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+        if same_name(grant.name) == same_name(name):
+            return RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
     return None
 
 
@@ -141,6 +146,39 @@ async def join(request: Request) -> Response:
     kept_out = await _kept_out(request, board_id, name)
     if kept_out is not None:
         return kept_out
+    phone = phone_of(request)
+    token, participant, again = await _token_for(request, board_id, name, relation, phone)
+    if again:
+        name = services.signer.verify(token, board_id).name
+    board = await services.store.get_board(board_id)
+    await services.audit.record(
+        "rejoined_with_code" if again else "joined_with_code",
+        actor_name=name,
+        board_id=board_id,
+        case_id=board.case_id if board else None,
+        relation=relation,
+        address=client_address(request),
+        participant=participant,
+        phone=phone_mark(phone) if phone else None,
+    )
+    response = RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
+    set_private_cookie(request, response, join_cookie(board_id), token, same_site="strict")
+    return response
+
+
+async def _token_for(
+    request: Request, board_id: str, name: str, relation: str, phone: str | None
+) -> tuple[str, str, bool]:
+    """(token, participant id, whether they are someone who joined on this phone before):
+    the same person, giving their name again on the same phone, stays one participant."""
+    services = services_of(request)
+    removals = Removals(services.store, services.signer)
+    again = await removals.joined_on_phone(board_id, phone, name) if phone else None
+    if again is not None:
+        participant, known_name = again
+        expires = int(clock.later(JOIN_SECONDS).timestamp())
+        grant = BoardGrant(board_id, Role.PARTICIPANT, participant, known_name, expires)
+        return services.signer.issue(grant), participant, True
     token = await grant_access(
         services.store,
         services.signer,
@@ -150,18 +188,7 @@ async def join(request: Request) -> Response:
         JOIN_SECONDS,
         relation=relation,
     )
-    board = await services.store.get_board(board_id)
-    await services.audit.record(
-        "joined_with_code",
-        actor_name=name,
-        board_id=board_id,
-        case_id=board.case_id if board else None,
-        relation=relation,
-        address=client_address(request),
-    )
-    response = RedirectResponse(f"/boards/{board_id}/phone", status_code=303)
-    set_private_cookie(request, response, join_cookie(board_id), token, same_site="strict")
-    return response
+    return token, services.signer.verify(token, board_id).participant_id, False
 
 
 def join_routes() -> list[BaseRoute]:

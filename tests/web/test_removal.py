@@ -10,7 +10,7 @@ import httpx
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 from tests.support.waiting import until
-from tests.support.web import Facilitator, cookie_header, join_by_code, sign_in
+from tests.support.web import Facilitator, cookie_header, form_token, join_by_code, sign_in
 
 SANNE = "sanne@jeugdzorg.example"
 
@@ -118,7 +118,11 @@ async def test_a_relative_let_back_comes_back_as_himself_with_one_rating(
 
     let_back = await sanne.api(f"/api/boards/{board}/participants/{kees}/let-back")
     assert let_back.json() == {"let_back": True}
-    back = await phone.get(f"/j/{code}")
+    page = await phone.get(f"/j/{code}")
+    assert page.status_code == 200
+    back = await phone.post(
+        f"/j/{code}", data={"form_token": form_token(page.text), "name": "kees", "relation": ""}
+    )
     assert back.status_code == 303
     assert back.headers["location"] == f"/boards/{board}/phone"
     assert await nodes.connect(
@@ -133,3 +137,21 @@ async def test_a_relative_let_back_comes_back_as_himself_with_one_rating(
     await until(one_rating_his_new_one, "Kees's one rating, the new one")
     panel = (await sanne.client.get(f"/api/boards/{board}")).json()
     assert [p["name"] for p in panel["participants"]].count("Kees") == 1
+
+
+async def test_two_relatives_sharing_a_phone_are_two_people(
+    server: ServerProcess, admin: Admin
+) -> None:
+    sanne = await sign_in(server, admin, SANNE, "Sanne de Boer")
+    board = await sanne.new_meeting(await sanne.new_case())
+    code = await sanne.code(board)
+    phone, oma = await join_by_code(server, code, "Oma Riet", "oma")
+    assert oma.status_code == 303
+    for name in ("Opa Henk", "oma riet"):
+        page = await phone.get(f"/j/{code}")
+        joined = await phone.post(
+            f"/j/{code}", data={"form_token": form_token(page.text), "name": name}
+        )
+        assert joined.status_code == 303
+    panel = (await sanne.client.get(f"/api/boards/{board}")).json()
+    assert sorted(p["name"] for p in panel["participants"]) == ["Oma Riet", "Opa Henk"]
