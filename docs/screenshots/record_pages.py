@@ -32,8 +32,16 @@ async def take(prefix: str, **env: str) -> None:
         try:
             await asyncio.to_thread(
                 subprocess.run,
-                ["node", str(HERE / "take_record.mjs"), server.http_url, DEMO_EMAIL, password]
-                + [board, str(HERE), prefix],
+                [
+                    "node",
+                    str(HERE / "take_record.mjs"),
+                    server.http_url,
+                    DEMO_EMAIL,
+                    password,
+                    board,
+                    str(HERE),
+                    prefix,
+                ],
                 check=True,
             )
         finally:
