@@ -189,3 +189,20 @@ async def test_a_board_of_long_words_is_recorded_whole_while_other_meetings_carr
     for word in words:
         assert word in text.replace("\u200b", "")
     assert max(len(line) for line in lines) < 120  # wrapped, not cut off at the margin
+
+
+async def test_a_meeting_closed_without_its_record_before_this_fix_can_still_get_one(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """What the old code left after a crash mid-render: the board closed, its tokens void,
+    no record, and "already ended" on every try. Now its page offers to write the record."""
+    sanne, _, board = await a_meeting_with_long_words(server, admin, nodes)
+    await admin.store.execute("UPDATE boards SET status = 'closed' WHERE id = ?", (board,))
+    page = await record_page(sanne, board)
+    assert "Het schrijven van het verslag is mislukt" in page.text
+    assert (await press_try_again(sanne, page)).status_code == 303
+    record = await record_written(sanne, board)
+    [(stored, document)] = records_of(server, board)
+    assert stored == record
+    assert f"3{LONG_WORD}" in document
+    assert '"status": "closed"' in document
