@@ -38,9 +38,10 @@ class Settings:
     secure_cookies: bool = False
     forwarded_allow_ips: tuple[str, ...] = ()
     header_timeout_seconds: float = 10.0
-    # the time a record's PDF may take; the largest board the schema allows takes about a
-    # minute on one core (bench/record_render.py)
-    record_render_seconds: float = 300.0
+    # the time a record's PDF may take before it is stopped (and can be tried again): a
+    # tenth of the largest board the schema allows took about a minute on a busy host
+    # (bench/record_render.py); a real meeting's record takes a second or two
+    record_render_seconds: float = 1200.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
 
 from tests.support.server import ServerProcess
 from tests.support.waiting import until
-from tests.support.web import Facilitator
+from tests.support.web import Facilitator, form_token
 
 WRITING_SECONDS = 120.0  # a bound for a stuck test, not a timing goal: busy hosts are slow
 
@@ -24,6 +25,18 @@ async def end_meeting(sanne: Facilitator, board: str) -> str:
 
 async def record_page(sanne: Facilitator, board: str) -> httpx.Response:
     return await sanne.client.get(f"/boards/{board}/record")
+
+
+_TRY_AGAIN = re.compile(
+    r'<form method="post" action="([^"]+)"[^>]*>(?:(?!</form>).)*Opnieuw proberen', re.S
+)
+
+
+async def press_try_again(sanne: Facilitator, page: httpx.Response) -> httpx.Response:
+    """The "Try again" button on the page: its form, with the token the page gave."""
+    form = _TRY_AGAIN.search(page.text)
+    assert form, "the page has no button to try again"
+    return await sanne.client.post(form[1], data={"csrf_token": form_token(page.text)})
 
 
 async def record_written(sanne: Facilitator, board: str) -> str:

@@ -19,13 +19,14 @@ from tests.records.ending import (
     a_renderer,
     alive,
     end_meeting,
+    press_try_again,
     record_page,
     record_written,
 )
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 from tests.support.waiting import until
-from tests.support.web import Facilitator, form_token, sign_in
+from tests.support.web import Facilitator, sign_in
 from tests.sync.helpers import card
 
 LONG_WORD = "Kinderbeschermingsmaatregel" * 148  # 3996 characters, not one break
@@ -87,7 +88,7 @@ async def test_a_crash_while_the_record_renders_still_gives_the_record(
     page = await record_page(sanne, board)
     assert page.status_code == 200
     assert "Het verslag wordt geschreven" in page.text
-    retry = form_token(page.text)
+    before_the_crash = page
     assert board_status(server, board) == "closed"
 
     await server.kill()
@@ -109,9 +110,10 @@ async def test_a_crash_while_the_record_renders_still_gives_the_record(
     assert board_status(server, board) == "closed"
 
     # Trying again, from the page shown before the crash, and ending again: one record.
-    again = await sanne.client.post(f"/boards/{board}/record", data={"csrf_token": retry})
+    again = await press_try_again(sanne, before_the_crash)
     assert again.status_code == 303
-    assert (await sanne.api(f"/api/boards/{board}/end")).json()["record"] == record
+    ended = await sanne.api(f"/api/boards/{board}/end")
+    assert ended.json()["record"] == record
     assert await record_written(sanne, board) == record
     assert [r[0] for r in records_of(server, board)] == [record]
 
@@ -135,10 +137,7 @@ async def test_a_record_that_fails_to_render_can_be_written_again(
     assert "20 seconds" in page.text  # what went wrong
     assert records_of(slow_server, board) == []
 
-    # The button on the page.
-    retried = await sanne.client.post(
-        f"/boards/{board}/record", data={"csrf_token": form_token(page.text)}
-    )
+    retried = await press_try_again(sanne, page)
     assert retried.status_code == 303
     assert retried.headers["location"] == f"/boards/{board}/record"
     record = await record_written(sanne, board)
@@ -190,3 +189,20 @@ async def test_a_board_of_long_words_is_recorded_whole_while_other_meetings_carr
     for word in words:
         assert word in text.replace("\u200b", "")
     assert max(len(line) for line in lines) < 120  # wrapped, not cut off at the margin
+
+
+async def test_a_meeting_closed_without_its_record_before_this_fix_can_still_get_one(
+    server: ServerProcess, admin: Admin, nodes: NodeClients
+) -> None:
+    """What the old code left after a crash mid-render: the board closed, its tokens void,
+    no record, and "already ended" on every try. Now its page offers to write the record."""
+    sanne, _, board = await a_meeting_with_long_words(server, admin, nodes)
+    await admin.store.execute("UPDATE boards SET status = 'closed' WHERE id = ?", (board,))
+    page = await record_page(sanne, board)
+    assert "Het schrijven van het verslag is mislukt" in page.text
+    assert (await press_try_again(sanne, page)).status_code == 303
+    record = await record_written(sanne, board)
+    [(stored, document)] = records_of(server, board)
+    assert stored == record
+    assert f"3{LONG_WORD}" in document
+    assert '"status": "closed"' in document
