@@ -216,11 +216,11 @@ const ops = {
       }))
     })
   },
-  // What is in focus after pressing Tab `times` times from the top of the page.
+  // What is in focus after pressing Tab `times` times on the page as it was just opened.
   async tab_from_top ({ name, times }) {
     const p = page(name)
-    await p.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0) })
-    await p.locator('body').focus()
+    await p.reload()
+    await p.waitForLoadState('load')
     for (let i = 0; i < times; i++) await p.keyboard.press('Tab')
     return p.evaluate(() => ({
       tag: document.activeElement.tagName.toLowerCase(),

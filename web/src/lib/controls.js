@@ -43,7 +43,9 @@ export function controls (ctx, container) {
     replaceChildren(people, meeting.participants.filter((p) => p.role !== 'viewer').map((p) => h('li', {},
       h('span', { class: p.connected ? 'dot online' : 'dot' }), p.name, p.relation ? ` (${p.relation})` : '',
       p.removed ? h('em', { text: ' · ' + t('live.removed') })
-        : h('button', { type: 'button', class: 'small', on: { click: () => remove(p) } }, t('live.remove_person')))))
+        : h('button', {
+          type: 'button', class: 'small', 'aria-label': t('person.remove', { name: p.name }), on: { click: () => remove(p) }
+        }, t('live.remove_person')))))
   }
 
   function remove (person) {

@@ -56,6 +56,8 @@ function cardsIn (node) {
   return node.matches('.card') ? [node] : [...node.querySelectorAll('.card')]
 }
 
+// `names` re-reads every card's words for its controls' names, at most once a frame; the
+// board view calls it when the document changes (typing changes the words, not the DOM).
 export function oneStopPerCard (root) {
   root.addEventListener('focusin', (event) => {
     const card = event.target.closest?.('.card')
@@ -77,4 +79,12 @@ export function oneStopPerCard (root) {
     for (const record of records) for (const node of record.addedNodes) settle(cardsIn(node))
   }).observe(root, { childList: true, subtree: true })
   settle(cardsIn(root))
+  let frame = 0
+  return function names () {
+    if (frame) return
+    frame = requestAnimationFrame(() => {
+      frame = 0
+      for (const card of cardsIn(root)) nameControls(card)
+    })
+  }
 }

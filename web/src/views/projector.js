@@ -12,6 +12,11 @@ import { fitter, wallPart } from '../lib/wall.js'
 const cfg = config('config')
 const viewer = { ...cfg.me, role: 'viewer' }
 const page = shell(cfg)
+// The way back for the facilitator who opened the wall in this tab; small, for the room.
+if (cfg.csrf) {
+  document.querySelector('#app .bar').append(
+    h('a', { class: 'wall-back', href: `/boards/${encodeURIComponent(cfg.board.id)}` }, t('nav.board')))
+}
 
 // Each part of the board in its own region; `boxes` are the parts of it that shrink to fit
 // on their own (one column of forty cards does not make the other two small).
