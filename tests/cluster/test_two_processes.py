@@ -132,7 +132,10 @@ async def test_someone_leaving_here_takes_nobody_elses_presence_along(
 
 
 async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear_here(
-    tmp_path: Path, postgres_url: str, redis_server: RedisServer, request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_url: str,
+    redis_server: RedisServer,
+    request: pytest.FixtureRequest,
     nodes: NodeClients,
 ) -> None:
     """A process that dies says nobody left. Its clients' states are forgotten once they
@@ -163,7 +166,10 @@ async def test_the_presence_of_a_killed_process_expires_and_its_clients_reappear
         await until(juf_told_she_left, "Juf told that Oma's state expired")
 
         await nodes.call(
-            "reconnect", name="oma", url=cluster.two.ws_url, board=cluster.board,
+            "reconnect",
+            name="oma",
+            url=cluster.two.ws_url,
+            board=cluster.board,
             token=tokens["oma"],
         )
         for place in ("w-1", "w-2"):  # two changes: past the clock of her removal

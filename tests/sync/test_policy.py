@@ -119,14 +119,22 @@ async def test_whose_card_is_judged_where_it_stands_after_the_update(
     await nodes.call("add", name="oma", part="worries", item=card("w2", "Geldzorgen"))
     await nodes.call("wait_length", name="beamer", part="worries", length=2)
     await nodes.call(
-        "add_first_and_type", name="oma", part="worries", item=card("w3", "Slapen"),
-        index=2, text=" en huur",
+        "add_first_and_type",
+        name="oma",
+        part="worries",
+        item=card("w3", "Slapen"),
+        index=2,
+        text=" en huur",
     )
     await nodes.call("wait_text", name="beamer", part="worries", index=2, includes="en huur")
     assert await nodes.call("closes", name="oma") == []
     await nodes.call(
-        "add_first_and_type", name="oma", part="worries", item=card("w4", "Eten"),
-        index=2, text=" (niet waar)",
+        "add_first_and_type",
+        name="oma",
+        part="worries",
+        item=card("w4", "Eten"),
+        index=2,
+        text=" (niet waar)",
     )
     assert "only what you wrote" in await refused(nodes, "oma")
     texts = await nodes.call("texts", name="beamer", part="worries")

@@ -27,9 +27,11 @@ export function wallChooser (ctx) {
   return h('label', { class: 'wall-choice', for: 'wall-part' }, h('span', { text: t('wall.shows') }), select)
 }
 
-// Shrink the type of each fitted box until its content fits, down to MIN_SCALE; below that
-// the box scrolls within itself (the page never grows past the screen).
+// Each fitted box gets the largest type at which its content fits: down to MIN_SCALE (below
+// that the box scrolls within itself; the page never grows past the screen), and up to
+// MAX_SCALE for a box marked `grow` (a part shown alone on the wall: read from the back).
 const MIN_SCALE = 0.5
+const MAX_SCALE = 1.6
 const STEPS = 7
 
 function overflows (box) {
@@ -43,10 +45,10 @@ function setScale (box, scale) {
 
 export function fit (box) {
   box.classList.remove('scrolls')
-  setScale(box, 1)
-  if (!overflows(box)) return 1
+  let high = box.classList.contains('grow') ? MAX_SCALE : 1
+  setScale(box, high)
+  if (!overflows(box)) return high
   let low = MIN_SCALE
-  let high = 1
   setScale(box, low)
   if (overflows(box)) {
     box.classList.add('scrolls')

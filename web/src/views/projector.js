@@ -64,7 +64,11 @@ function wall (ctx) {
   const follow = () => {
     const part = wallPart(ctx.doc)
     area.dataset.part = part
-    for (const node of area.children) node.hidden = part !== 'all' && node.dataset.part !== part
+    for (const node of area.children) {
+      node.hidden = part !== 'all' && node.dataset.part !== part
+      // Alone on the wall, a part may grow to be read from the back of the room.
+      if (node.classList.contains('fit')) node.classList.toggle('grow', part !== 'all')
+    }
   }
   ctx.doc.getMap('meta').observe((event) => { if (event.keysChanged.has('wall')) follow() })
   follow()
