@@ -11,7 +11,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 })
 try {
-  const desk = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'nl-NL' })
   const page = await desk.newPage()
   await page.goto(`${url}/signin`)
   await page.fill('#email', email)
@@ -19,6 +19,11 @@ try {
   await page.click('button[type=submit]')
   await page.waitForURL(`${url}/`)
   await page.screenshot({ path: `${out}/dashboard-laptop.png` })
+  await page.click('main a[href^="/cases/"]')
+  await page.waitForSelector('.rows')
+  await page.screenshot({ path: `${out}/case-laptop.png` })
+  await page.click('nav a[href="/"]')
+  await page.waitForURL(`${url}/`)
   await page.click('a.button.primary[href^="/boards/"]')
   await page.waitForSelector('.status.connected')
   await page.waitForSelector('.card')

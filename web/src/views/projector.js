@@ -19,10 +19,11 @@ if (cfg.csrf) {
 }
 
 // Each part of the board in its own region; `boxes` are the parts of it that shrink to fit
-// on their own (one column of forty cards does not make the other two small).
+// on their own (one column of forty cards does not make the other two small). The three
+// statement lists fit as one, in one size of type.
 const REGIONS = [
   { part: 'columns', render: columns, boxes: '.column' },
-  { part: 'statements', render: statements, boxes: '.statement-list' },
+  { part: 'statements', render: statements },
   { part: 'scales', render: scales },
   { part: 'plan', render: plan },
   { part: 'network', render: network }
