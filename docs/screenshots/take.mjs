@@ -11,7 +11,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 })
 try {
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'nl-NL' })
   const page = await desk.newPage()
   await page.goto(`${url}/signin`)
   await page.fill('#email', email)
@@ -19,7 +19,12 @@ try {
   await page.click('button[type=submit]')
   await page.waitForURL(`${url}/`)
   await page.screenshot({ path: `${out}/dashboard-laptop.png` })
-  await page.goto(`${url}/boards/${board}`)
+  await page.click('main a[href^="/cases/"]')
+  await page.waitForSelector('.rows')
+  await page.screenshot({ path: `${out}/case-laptop.png` })
+  await page.click('nav a[href="/"]')
+  await page.waitForURL(`${url}/`)
+  await page.click('a.button.primary[href^="/boards/"]')
   await page.waitForSelector('.status.connected')
   await page.waitForSelector('.card')
   await page.screenshot({ path: `${out}/board-laptop.png` })
@@ -28,16 +33,30 @@ try {
   await page.screenshot({ path: `${out}/board-controls.png` })
   const code = (await page.textContent('.meeting-panel .code')).replace('-', '')
 
+  // The wall: opened from the meeting panel, as a facilitator does, at a beamer's sizes.
+  const [wall] = await Promise.all([desk.waitForEvent('page'), page.click('.panel-actions a[href$="/projector"]')])
+  for (const [name, part, width, height] of [
+    ['projector-view', 'all', 1920, 1080], ['projector-view-1280', 'all', 1280, 720],
+    ['projector-columns', 'columns', 1920, 1080], ['projector-scales-1280', 'scales', 1280, 720],
+    ['projector-plan', 'plan', 1920, 1080]
+  ]) {
+    await page.selectOption('#wall-part', part)
+    await wall.setViewportSize({ width, height })
+    await wall.waitForSelector(`.wall[data-part="${part}"]`)
+    await wall.waitForSelector('.join-corner .code')
+    await wall.waitForFunction(() => document.images[0]?.complete)
+    await wall.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    await wall.screenshot({ path: `${out}/${name}.png` })
+  }
+  await page.selectOption('#wall-part', 'all')
+  await wall.close()
+
   for (const [name, viewport] of [['projector', { width: 1920, height: 1080 }], ['tablet', { width: 820, height: 1180 }]]) {
     await page.setViewportSize(viewport)
-    await page.goto(`${url}/boards/${board}`)
+    await page.reload()
     await page.waitForSelector('.status.connected')
     await page.screenshot({ path: `${out}/board-${name}.png` })
   }
-  await page.goto(`${url}/boards/${board}/projector`)
-  await page.setViewportSize({ width: 1920, height: 1080 })
-  await page.waitForSelector('.join-corner .code')
-  await page.screenshot({ path: `${out}/projector-view.png` })
 
   const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
   const mobile = await phone.newPage()

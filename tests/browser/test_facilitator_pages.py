@@ -12,12 +12,12 @@ from tests.browser.helpers import EMAIL, WORRIES, add_card, sign_in_and_open
 from tests.browser.wall_cases import new_stress_meeting
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
-from tests.support.web import PASSWORD, sign_in
+from tests.support.web import PASSWORD, join_by_code, sign_in
 
 ME = "sanne"
 HOME = "a[href='/'] >> nth=0"  # the dashboard link every page of a signed-in person has
 LAST = {"Afmelden", "Sign out"}  # signing out: clicked at the very end
-DESTRUCTIVE = re.compile(r"^(Verwijder|Remove)")  # a card or a person: tested on their own
+DESTRUCTIVE = re.compile(r"verwijder|remove", re.IGNORECASE)  # a card, a person: tested alone
 IDS = re.compile(r"/(boards|cases|records)/[^/?#]+")
 
 
@@ -212,15 +212,19 @@ async def test_skip_links_come_first_and_a_card_is_one_tab_stop(
 ) -> None:
     for text in ("Een", "Twee", "Drie"):
         await add_card(browser, "a", WORRIES, text)
-    await browser.call("press_key", name="a", key="Escape")
+    await add_card(browser, "a", ".plan-section", "Oma is er elke avond")
     first = await browser.call("tab_from_top", name="a", times=1)
     assert first["tag"] == "a" and first["href"] == "#part-columns", first
+    await browser.call(
+        "wait_values", name="a", selector=f"{WORRIES} textarea", want=["Een", "Twee", "Drie"]
+    )
     stops = await browser.call("tab_stops", name="a")
-    per_card: dict[str, int] = {}
+    per_card: dict[str, list[str]] = {}
     for stop in stops:
         if stop["card"]:
-            per_card[stop["card"]] = per_card.get(stop["card"], 0) + 1
-    assert len(per_card) == 3 and set(per_card.values()) == {1}, per_card
+            per_card.setdefault(stop["card"], []).append(stop["tag"])
+    # Each card, the plan rule too (agree button, five fields), is one stop: its words.
+    assert list(per_card.values()) == [["textarea"]] * 4, per_card
     names = [stop["name"] for stop in stops if stop["tag"] == "button"]
     assert "Verwijderen" not in names
     # Inside a card, its own controls come next, named after it.
@@ -229,3 +233,49 @@ async def test_skip_links_come_first_and_a_card_is_one_tab_stop(
     await browser.call("press_key", name="a", key="Tab")
     label = await browser.call("attribute", name="a", selector=":focus", attribute="aria-label")
     assert label == "Verwijder wat er is gebeurd (schade): Een", label
+
+
+async def test_a_card_is_removed_by_the_button_named_after_it(
+    screens: Any, browser: NodeClients
+) -> None:
+    await add_card(browser, "a", WORRIES, "Blijft staan")
+    await add_card(browser, "a", WORRIES, "Weg ermee")
+    await browser.call("wait_text", name="b", selector=f"{WORRIES} textarea", text="Weg ermee")
+    named = "Verwijder wat er is gebeurd (schade): Weg ermee"
+    await browser.call("click", name="a", selector=f"button[aria-label='{named}']")
+    for screen in ("a", "b"):
+        await browser.call(
+            "wait_values", name=screen, selector=f"{WORRIES} textarea", want=["Blijft staan"]
+        )
+    assert await browser.call("dialogs", name="a") == ["Dit verwijderen?"]
+
+
+async def test_a_relative_is_removed_from_the_meeting_by_the_button_with_their_name(
+    server: ServerProcess, admin: Admin, browser: NodeClients
+) -> None:
+    sanne = await sign_in(server, admin, EMAIL, "Sanne de Boer")
+    board = await sanne.new_meeting(await sanne.new_case())
+    for name in ("Opa Henk", "Tante Mien"):
+        _, joined = await join_by_code(server, await sanne.code(board), name)
+        assert joined.status_code == 303
+    await sign_in_and_open(browser, server, "a", EMAIL, board)
+    await browser.call("click", name="a", selector=".meeting-panel summary")
+    await browser.call("wait_text", name="a", selector=".people", text="Tante Mien")
+    await browser.call(
+        "click", name="a", selector="button[aria-label='Opa Henk uit de bijeenkomst verwijderen']"
+    )
+    await browser.call("wait_text", name="a", selector=".people li", text="verwijderd")
+    rows = await browser.call("texts", name="a", selector=".people li")
+    assert [row for row in rows if "verwijderd" in row] == ["Opa Henk · verwijderd"]
+
+
+async def test_in_forced_colours_the_chosen_rating_still_looks_chosen(
+    screens: Any, browser: NodeClients
+) -> None:
+    await browser.call("emulate_media", name="a", forced_colors="active")
+    await browser.call("click", name="a", selector=".scale:first-child .score >> nth=3")
+    await browser.call("wait", name="a", selector=".scale:first-child .score.chosen")
+    colours = await browser.call(
+        "computed", name="a", selector=".scale:first-child .score", property="backgroundColor"
+    )
+    assert colours[3] not in colours[:3] + colours[4:], colours

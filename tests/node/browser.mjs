@@ -205,6 +205,15 @@ const ops = {
   async attribute ({ name, selector, attribute }) { return page(name).getAttribute(selector, attribute) },
   async wait_url ({ name, glob, timeout = 15000 }) { await page(name).waitForURL(glob, { timeout }); return page(name).url() },
   async back ({ name }) { await page(name).goBack(); return page(name).url() },
+  // Milliseconds from a resize event (or none) to three frames later (bench/wall_fit.py).
+  async frames_after_resize ({ name, resize = true }) {
+    return page(name).evaluate((fire) => new Promise((resolve) => {
+      const start = performance.now()
+      if (fire) window.dispatchEvent(new Event('resize'))
+      const frames = (n) => requestAnimationFrame(() => n ? frames(n - 1) : resolve(performance.now() - start))
+      frames(2)
+    }), resize)
+  },
   async close_page ({ name }) { await page(name).close(); pages.delete(name); return null },
   async wait_load ({ name }) {
     // A tab a link opens may not be there yet when the click returns.
@@ -242,11 +251,11 @@ const ops = {
       }))
     })
   },
-  // What is in focus after pressing Tab `times` times from the top of the page.
+  // What is in focus after pressing Tab `times` times on the page as it was just opened.
   async tab_from_top ({ name, times }) {
     const p = page(name)
-    await p.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0) })
-    await p.locator('body').focus()
+    await p.reload()
+    await p.waitForLoadState('load')
     for (let i = 0; i < times; i++) await p.keyboard.press('Tab')
     return p.evaluate(() => ({
       tag: document.activeElement.tagName.toLowerCase(),

@@ -66,8 +66,9 @@ async def board_in(database: Path) -> None:
 def run_and_kill(database: Path, script: str) -> None:
     """Run `script` as a server process would (a store writing the journal, opened as
     `store`), then SIGKILL it: nothing is folded or closed on the way out."""
-    program = textwrap.dedent(
-        """
+    program = (
+        textwrap.dedent(
+            """
         import asyncio, os, signal, sys
         from pathlib import Path
         from server.store import sqlite
@@ -81,12 +82,15 @@ def run_and_kill(database: Path, script: str) -> None:
             store = sqlite.SQLiteStore(Path(sys.argv[1]), journal=True)
             await store.open()
         """
-    ) + textwrap.indent(textwrap.dedent(script), " " * 4) + textwrap.dedent(
-        """
+        )
+        + textwrap.indent(textwrap.dedent(script), " " * 4)
+        + textwrap.dedent(
+            """
             os.kill(os.getpid(), signal.SIGKILL)
 
         asyncio.run(main())
         """
+        )
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(

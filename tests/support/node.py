@@ -28,9 +28,12 @@ class NodeClients:
 
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
-            "node", str(self._script),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, limit=64 * 1024 * 1024,
+            "node",
+            str(self._script),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            limit=64 * 1024 * 1024,
         )
         self._reader = asyncio.create_task(self._read())
         self._stderr_reader = asyncio.create_task(self._read_stderr())

@@ -15,8 +15,14 @@ from server.sync.connection import HEARTBEAT, Connection, DocumentUpdate
 
 def outbox() -> Connection:
     grant = BoardGrant("b", Role.VIEWER, "p", "Beamer", 2**40)
-    return Connection(None, grant, Metrics(), queue_limit=100,  # type: ignore[arg-type]
-                      messages_per_second=100, burst=100)
+    return Connection(
+        None,
+        grant,
+        Metrics(),
+        queue_limit=100,  # type: ignore[arg-type]
+        messages_per_second=100,
+        burst=100,
+    )
 
 
 def test_queued_updates_go_out_as_one_merged_update_that_gives_the_same_board() -> None:

@@ -44,8 +44,12 @@ export function controls (ctx, container) {
       h('span', { class: p.connected ? 'dot online' : 'dot' }), p.name, p.relation ? ` (${p.relation})` : '',
       p.removed ? [
         h('em', { text: ' · ' + t('live.removed') + (p.tried_to_come_back ? ' · ' + t('live.tried_to_come_back', { count: p.tried_to_come_back }) : '') }),
-        h('button', { type: 'button', class: 'small', on: { click: () => api(ctx.cfg, `/participants/${p.id}/let-back`, {}).then(refresh) } }, t('live.let_back'))]
-        : h('button', { type: 'button', class: 'small', on: { click: () => remove(p) } }, t('live.remove_person')))))
+        h('button', {
+          type: 'button', class: 'small', 'aria-label': t('person.let_back', { name: p.name }), on: { click: () => api(ctx.cfg, `/participants/${p.id}/let-back`, {}).then(refresh) }
+        }, t('live.let_back'))]
+        : h('button', {
+          type: 'button', class: 'small', 'aria-label': t('person.remove', { name: p.name }), on: { click: () => remove(p) }
+        }, t('live.remove_person')))))
   }
 
   // Removing someone keeps them out, and offers a new code in the same step: whoever still

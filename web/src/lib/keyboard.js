@@ -23,8 +23,11 @@ function focusPart (id) {
   target.scrollIntoView({ block: 'start' })
 }
 
+// A card's one stop is its words (a plan rule's too, not the agree button before them).
 function controlsBeyondTheFirst (card) {
-  return [...card.querySelectorAll(FOCUSABLE)].slice(1)
+  const controls = [...card.querySelectorAll(FOCUSABLE)]
+  const words = card.querySelector('textarea.text') || controls[0]
+  return controls.filter((control) => control !== words)
 }
 
 function closeCard (card) {
@@ -36,7 +39,7 @@ function openCard (card) {
 }
 
 function cardWords (card) {
-  const first = card.querySelector('textarea, input')
+  const first = card.querySelector('textarea.text, input')
   const words = (first?.value || '').trim().replace(/\s+/g, ' ')
   const text = words ? (words.length > SNIPPET ? words.slice(0, SNIPPET) + '…' : words) : t('card.empty')
   const what = (first?.getAttribute('aria-label') || first?.closest('label')?.textContent || '').toLowerCase()
@@ -49,6 +52,8 @@ function nameControls (card) {
   if (remove) remove.setAttribute('aria-label', t('card.remove', words))
   const place = card.querySelector('select.place')
   if (place) place.setAttribute('aria-label', t('card.move', words))
+  const agree = card.querySelector('.rule-head button')
+  if (agree) agree.setAttribute('aria-label', `${agree.textContent}: ${words.text}`)
 }
 
 function cardsIn (node) {
@@ -56,6 +61,8 @@ function cardsIn (node) {
   return node.matches('.card') ? [node] : [...node.querySelectorAll('.card')]
 }
 
+// `names` re-reads every card's words for its controls' names, at most once a frame; the
+// board view calls it when the document changes (typing changes the words, not the DOM).
 export function oneStopPerCard (root) {
   root.addEventListener('focusin', (event) => {
     const card = event.target.closest?.('.card')
@@ -77,4 +84,12 @@ export function oneStopPerCard (root) {
     for (const record of records) for (const node of record.addedNodes) settle(cardsIn(node))
   }).observe(root, { childList: true, subtree: true })
   settle(cardsIn(root))
+  let frame = 0
+  return function names () {
+    if (frame) return
+    frame = requestAnimationFrame(() => {
+      frame = 0
+      for (const card of cardsIn(root)) nameControls(card)
+    })
+  }
 }

@@ -27,26 +27,32 @@ export function wallChooser (ctx) {
   return h('label', { class: 'wall-choice', for: 'wall-part' }, h('span', { text: t('wall.shows') }), select)
 }
 
-// Shrink the type of each fitted box until its content fits, down to MIN_SCALE; below that
-// the box scrolls within itself (the page never grows past the screen).
+// Each fitted box gets the largest type at which its content fits: down to MIN_SCALE (below
+// that the box scrolls within itself; the page never grows past the screen), and up to
+// MAX_SCALE for a box marked `grow` (a part shown alone on the wall: read from the back).
 const MIN_SCALE = 0.5
+const MAX_SCALE = 1.6
 const STEPS = 7
 
 function overflows (box) {
   return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1
 }
 
+// Where the browser sizes a textarea to its text (wall.css: field-sizing), a new type size
+// needs no script; elsewhere every card's height is measured again at each step.
+const SIZED_BY_CSS = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content')
+
 function setScale (box, scale) {
   box.style.setProperty('--fit', String(scale))
-  for (const area of box.querySelectorAll('textarea')) grow(area)
+  if (!SIZED_BY_CSS) for (const area of box.querySelectorAll('textarea')) grow(area)
 }
 
 export function fit (box) {
   box.classList.remove('scrolls')
-  setScale(box, 1)
-  if (!overflows(box)) return 1
+  let high = box.classList.contains('grow') ? MAX_SCALE : 1
+  setScale(box, high)
+  if (!overflows(box)) return high
   let low = MIN_SCALE
-  let high = 1
   setScale(box, low)
   if (overflows(box)) {
     box.classList.add('scrolls')
@@ -62,26 +68,34 @@ export function fit (box) {
   return low
 }
 
-// Fits every box in `root` marked `.fit` that is on screen, once per frame at most,
-// whenever the board changes or the screen changes size.
+// Fits the boxes in `root` marked `.fit` that are on screen, once per frame at most: all of
+// them when the screen, the part shown or what is drawn changes; when only words change
+// (typing, which is most changes), only a box whose words no longer fit. A refit of the
+// heavy test case takes a few hundred milliseconds of layout (bench/wall_fit.py), too much
+// for every keystroke.
 export function fitter (root, doc) {
   let frame = 0
+  let everything = false
   const run = () => {
     frame = 0
+    const all = everything
+    everything = false
     for (const box of root.querySelectorAll('.fit')) {
-      if (box.offsetParent !== null) fit(box)
+      if (box.offsetParent === null) continue
+      if (all || (!box.classList.contains('scrolls') && overflows(box))) fit(box)
     }
   }
   // Two frames: the parts redraw in the frame after a change (shell.js scheduler).
-  const soon = () => {
+  const soon = (all) => {
+    everything = everything || all
     if (frame) return
     frame = requestAnimationFrame(() => { frame = requestAnimationFrame(run) })
   }
-  doc.on('update', soon)
-  window.addEventListener('resize', soon)
+  doc.on('update', () => soon(false))
+  window.addEventListener('resize', () => soon(true))
   // A part redrawn, the wall switched to another part, the join corner shown or hidden.
-  new MutationObserver(soon).observe(root, {
+  new MutationObserver(() => soon(true)).observe(root, {
     childList: true, subtree: true, attributes: true, attributeFilter: ['hidden', 'data-part']
   })
-  return soon
+  return () => soon(true)
 }

@@ -29,7 +29,7 @@ function around () {
   app.querySelector('.bar').prepend(nav)
 }
 around()
-oneStopPerCard(page.main)
+const renameControls = oneStopPerCard(page.main)
 
 // One person is one chip, however many tabs or screens they have the board open on.
 function onePerPerson (people) {
@@ -71,6 +71,7 @@ const live = new LiveBoard(cfg, {
   onClosed: page.message,
   onDoc: (doc, provider) => {
     exposeCensus(doc)
+    doc.on('update', renameControls)
     let synced = false
     const ctx = {
       cfg, doc, me: cfg.me, schedule: scheduler(), live: null, focusLater: null, tell: page.message,

@@ -13,12 +13,18 @@ import { fitter, wallPart } from '../lib/wall.js'
 const cfg = config('config')
 const viewer = { ...cfg.me, role: 'viewer' }
 const page = shell(cfg)
+// The way back for the facilitator who opened the wall in this tab; small, for the room.
+if (cfg.csrf) {
+  document.querySelector('#app .bar').append(
+    h('a', { class: 'wall-back', href: `/boards/${encodeURIComponent(cfg.board.id)}` }, t('nav.board')))
+}
 
 // Each part of the board in its own region; `boxes` are the parts of it that shrink to fit
-// on their own (one column of forty cards does not make the other two small).
+// on their own (one column of forty cards does not make the other two small). The three
+// statement lists fit as one, in one size of type.
 const REGIONS = [
   { part: 'columns', render: columns, boxes: '.column' },
-  { part: 'statements', render: statements, boxes: '.statement-list' },
+  { part: 'statements', render: statements },
   { part: 'scales', render: scales },
   { part: 'plan', render: plan },
   { part: 'network', render: network }
@@ -60,7 +66,11 @@ function wall (ctx) {
   const follow = () => {
     const part = wallPart(ctx.doc)
     area.dataset.part = part
-    for (const node of area.children) node.hidden = part !== 'all' && node.dataset.part !== part
+    for (const node of area.children) {
+      node.hidden = part !== 'all' && node.dataset.part !== part
+      // Alone on the wall, a part may grow to be read from the back of the room.
+      if (node.classList.contains('fit')) node.classList.toggle('grow', part !== 'all')
+    }
   }
   ctx.doc.getMap('meta').observe((event) => { if (event.keysChanged.has('wall')) follow() })
   follow()
