@@ -19,6 +19,7 @@ from server.store import BoardRecord, Store
 from server.sync.connection import Connection
 from server.sync.room import Room
 from server.sync.rooms import Rooms
+from server.sync.turnstile import TURNED_AWAY_FOR_CAUSE, Limits, Turnstile, credential_of
 from server.sync.wire import SCOPE_KEY as DIRECT_WRITER
 from server.sync.wire import DirectWriter
 
@@ -47,15 +48,31 @@ class BoardEndpoint:
         self._audit = audit
         self._metrics = metrics
         self._origins = settings.origins()
+        self._turnstile = Turnstile(
+            Limits(
+                settings.refusals_before_backoff,
+                settings.address_refusals_before_backoff,
+                settings.connections_per_participant,
+                settings.connections_per_token,
+            )
+        )
 
     async def serve(self, websocket: WebSocket) -> None:
         await websocket.accept()
         board_id = websocket.path_params["board_id"]
+        credential = credential_of(board_id, websocket.query_params, websocket.cookies)
+        address = websocket.client.host if websocket.client else None
         try:
+            self._turnstile.check_backoff(credential, address)  # before any work for it
             grant, board = await self._admit(websocket, board_id)
+            seats = self._turnstile.enter(grant, credential)
         except ConnectionClosed as refusal:
             self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
-            log.info(
+            if refusal.code in TURNED_AWAY_FOR_CAUSE:
+                self._turnstile.refused(credential, address)
+            quietly = refusal.code is CloseCode.BACKING_OFF  # counted, not logged each time
+            log.log(
+                logging.DEBUG if quietly else logging.INFO,
                 "connection refused",
                 extra={"board": board_id, "code": int(refusal.code), "reason": refusal.reason},
             )
@@ -70,8 +87,13 @@ class BoardEndpoint:
             burst=self._settings.message_burst,
             hold_seconds=self._settings.hold_seconds,
             direct=websocket.scope.get(DIRECT_WRITER),
+            on_fault=partial(self._turnstile.refused, credential, address),
         )
-        room = await self._rooms.acquire(board)
+        try:
+            room = await self._rooms.acquire(board)
+        except BaseException:
+            self._turnstile.leave(seats)
+            raise
         connections = self._metrics.connections.labels(role=grant.role.value)
         connections.inc()
         connection.start()
@@ -85,6 +107,7 @@ class BoardEndpoint:
             room.leave(connection)
             self._rooms.release(room)
             connections.dec()
+            self._turnstile.leave(seats)
             await connection.finish()
             await self._record("left", grant, board)
 

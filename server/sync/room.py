@@ -22,7 +22,7 @@ from pycrdt import Doc, Map
 from server import policy
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
-from server.audit import Audit
+from server.audit import Audit, RefusalDigest
 from server.errors import (
     CloseCode,
     ConnectionClosed,
@@ -96,6 +96,7 @@ class Room:
     ) -> None:
         self.board = board
         self._audit = audit
+        self._refusal_digest = RefusalDigest(audit)  # refusals, summarised per minute
         self._fanout = fanout
         self._store = store
         self._settings = settings
@@ -386,8 +387,7 @@ class Room:
     async def _record_refusals(self) -> None:
         refusals, self._refusals = self._refusals, []
         for grant, reason in refusals:
-            await self._audit.record(
-                "update_refused",
+            await self._refusal_digest.record(
                 actor_id=grant.participant_id,
                 actor_name=grant.name,
                 board_id=self.board_id,
@@ -496,7 +496,7 @@ class Room:
                 change = self._staging.stage(update)
             except MissingHistory:
                 self._staging.take_back(u for _, u, _ in accepted)
-                first = connection.held is None
+                first = connection.held_since == 0.0
                 connection.hold(update)
                 if connection.held_too_long:
                     raise
@@ -508,6 +508,7 @@ class Room:
                         connection.held_since,
                     )
                 return None
+            connection.end_hold()
             policy.check(connection.grant, change, status, self._staging.roots)
             self._client_ids.check_update(connection.grant, change.clients)
         except ConnectionClosed as refusal:
@@ -599,7 +600,7 @@ class Room:
             and connection.held_since == held_since
             and (not connection.closed)
         ):
-            connection.held = None
+            connection.end_hold()
             self._refuse(connection, MissingHistory())
 
     def _refuse(self, connection: Connection | None, refusal: ConnectionClosed) -> None:
@@ -662,6 +663,7 @@ class Room:
         await self._drain()
         if self._recordings:
             await asyncio.gather(*self._recordings)
+        await self._refusal_digest.flush()
         if self._compaction is not None:
             await self._compaction
         if self._updates_since_compaction:
