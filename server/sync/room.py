@@ -23,6 +23,7 @@ from server import policy
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
 from server.audit import Audit, RefusalDigest
+from server.crdt import needs_unknown
 from server.errors import (
     CloseCode,
     ConnectionClosed,
@@ -492,21 +493,14 @@ class Room:
             assert connection is not None and submission.update is not None
             update = connection.take_held(submission.update)
             status = self.status()  # as the board was before this update
+            if connection.held_since and needs_unknown(update, self.doc.get_state()):
+                self._hold(connection, update)  # still waiting: not worth a try and a rebuild
+                return None
             try:
                 change = self._staging.stage(update)
             except MissingHistory:
                 self._staging.take_back(u for _, u, _ in accepted)
-                first = connection.held_since == 0.0
-                connection.hold(update)
-                if connection.held_too_long:
-                    raise
-                if first:
-                    asyncio.get_running_loop().call_later(
-                        connection.hold_seconds,
-                        self._expire_held,
-                        connection,
-                        connection.held_since,
-                    )
+                self._hold(connection, update)
                 return None
             connection.end_hold()
             policy.check(connection.grant, change, status, self._staging.roots)
@@ -518,6 +512,18 @@ class Room:
         if change.is_empty:
             return None
         return connection, update, connection.grant.participant_id
+
+    def _hold(self, connection: Connection, update: bytes) -> None:
+        """Hold `update` for the history it builds on (raises MissingHistory if it has
+        waited long enough); its deadline is set by the first update held."""
+        first = connection.held_since == 0.0
+        connection.hold(update)
+        if connection.held_too_long:
+            raise MissingHistory
+        if first:
+            asyncio.get_running_loop().call_later(
+                connection.hold_seconds, self._expire_held, connection, connection.held_since
+            )
 
     def _stage_remote(
         self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]
