@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from server import clock
@@ -79,3 +81,75 @@ class Audit:
             )
             for r in rows
         ]
+
+
+REFUSALS_WINDOW_SECONDS = 60.0
+
+
+@dataclass
+class _Repeats:
+    since: str  # when the window began, as the audit log writes times
+    started: float
+    facts: dict[str, Any] = field(default_factory=dict)
+    count: int = 0
+
+
+class RefusalDigest:
+    """Refused updates in the audit log, summarised: a person's first refusal for a reason
+    is written at once; the same refusal again within a minute is counted, and the count is
+    written as one entry (`update_refused`, with `repeated` and `since`) once the minute is
+    over: at the next refusal on the board, or when its room closes. A client refused as
+    fast as it can reconnect writes a few entries a minute, not one per attempt."""
+
+    def __init__(
+        self,
+        audit: Audit,
+        window_seconds: float = REFUSALS_WINDOW_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._audit = audit
+        self._window = window_seconds
+        self._clock = monotonic
+        self._open: dict[tuple[str | None, str | None, str], _Repeats] = {}
+
+    async def record(
+        self,
+        *,
+        actor_id: str,
+        actor_name: str,
+        board_id: str,
+        case_id: str | None,
+        role: str,
+        reason: str,
+    ) -> None:
+        now = self._clock()
+        await self.flush(older_than=now - self._window)
+        key = (board_id, actor_id, reason)
+        repeats = self._open.get(key)
+        if repeats is not None:
+            repeats.count += 1
+            return
+        facts = {
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "board_id": board_id,
+            "case_id": case_id,
+            "role": role,
+            "reason": reason,
+        }
+        self._open[key] = _Repeats(clock.iso(clock.now()), now, facts)
+        await self._audit.record("update_refused", **facts)
+
+    async def flush(self, older_than: float | None = None) -> None:
+        """Write the counts of the windows that began before `older_than` (all if None)."""
+        over = [
+            key
+            for key, repeats in self._open.items()
+            if older_than is None or repeats.started <= older_than
+        ]
+        for key in over:
+            repeats = self._open.pop(key)
+            if repeats.count:
+                await self._audit.record(
+                    "update_refused", **repeats.facts, repeated=repeats.count, since=repeats.since
+                )

@@ -48,23 +48,62 @@ def structs_of(update: bytes) -> Structs:
                 continue
             if kind > SKIP:  # a kind no board has (Yrs's move, say): no need to read on
                 return Structs(tuple(clients), kinds)
-            if info & 0x80:  # left origin
-                reader.uint()
-                reader.uint()
-            if info & 0x40:  # right origin
-                reader.uint()
-                reader.uint()
-            if info & 0xC0 == 0:  # no origin: the parent is written out
-                if reader.uint() == 1:
-                    reader.string()  # a root, by name
-                else:
-                    reader.uint()
-                    reader.uint()
-                if info & 0x20:
-                    reader.string()  # the key in a map
+            reader.item_header(info, None)
             reader.content(kind)
     return Structs(tuple(clients), kinds)
 
+
+def needs_unknown(update: bytes, state_vector: bytes) -> bool:
+    """Whether `update` certainly builds on items neither the document (whose state vector
+    this is) nor the update itself has: a run of structs that starts past what the document
+    has of its client, or an item whose origin or parent is missing. Read without applying
+    the update; False when unsure (a kind of content it does not measure), leaving the
+    answer to `builds_on_unknown` after applying. Asked only of an update already held: it
+    decodes the state vector."""
+    read = _runs_and_needs(update)
+    if read is None:
+        return False
+    runs, needed = read
+    known = decode_state_vector(state_vector)
+    if any(start > known.get(client, 0) for client, (start, _) in runs.items()):
+        return True
+    for client, clock in needed:
+        run = runs.get(client)
+        inside = run is not None and run[0] <= clock < run[1]
+        if clock >= known.get(client, 0) and not inside:
+            return True
+    return False
+
+
+def _runs_and_needs(
+    update: bytes,
+) -> tuple[dict[int, tuple[int, int]], list[tuple[int, int]]] | None:
+    """Each client's run of clocks in `update`, and the ids its items build on; None when
+    the update holds what this does not measure."""
+    reader = _Reader(update)
+    runs: dict[int, tuple[int, int]] = {}
+    needed: list[tuple[int, int]] = []
+    for _ in range(reader.uint()):
+        count = reader.uint()
+        client = reader.uint()
+        if client in runs:
+            return None  # two runs of one client: not how Yjs or Yrs write an update
+        start = clock = reader.uint()
+        for _ in range(count):
+            info = reader.byte()
+            kind = info & 0x1F
+            if kind == GC:
+                clock += reader.uint()
+                continue
+            if kind >= SKIP:
+                return None
+            reader.item_header(info, needed)
+            length = reader.measured(kind)
+            if length < 0:
+                return None
+            clock += length
+        runs[client] = (start, clock)
+    return runs, needed
 
 class _Reader:
     def __init__(self, data: bytes) -> None:
@@ -85,6 +124,23 @@ class _Reader:
             shift += 7
             if byte < 0x80:
                 return value
+
+    def item_header(self, info: int, needed: list[tuple[int, int]] | None) -> None:
+        """Read an item's origins and parent; the ids among them go into `needed`."""
+        ids = []
+        if info & 0x80:  # left origin
+            ids.append((self.uint(), self.uint()))
+        if info & 0x40:  # right origin
+            ids.append((self.uint(), self.uint()))
+        if info & 0xC0 == 0:  # no origin: the parent is written out
+            if self.uint() == 1:
+                self.string()  # a root, by name
+            else:
+                ids.append((self.uint(), self.uint()))  # an item
+            if info & 0x20:
+                self.string()  # the key in a map
+        if needed is not None:
+            needed += ids
 
     def string(self) -> None:
         length = self.uint()
@@ -112,6 +168,32 @@ class _Reader:
         elif kind == SUBDOC:
             self.string()
             self.any()
+
+    def measured(self, kind: int) -> int:
+        """Read an item's content; its length in clock ticks (-1 if not measured here)."""
+        if kind == DELETED:
+            return self.uint()
+        if kind == STRING:
+            length = self.uint()
+            end = self.position + length
+            if end > len(self.data):
+                raise IndexError("string past the end")
+            try:
+                text = self.data[self.position : end].decode("utf-8")
+            except UnicodeDecodeError:
+                return -1
+            self.position = end
+            return len(text.encode("utf-16-le")) // 2  # Yjs counts UTF-16 code units
+        if kind in (JSON, ANY):
+            count = self.uint()
+            for _ in range(count):
+                if kind == JSON:
+                    self.string()
+                else:
+                    self.any()
+            return count
+        self.content(kind)
+        return 1
 
     def any(self) -> None:
         """Skip one value in lib0's `writeAny` encoding."""

@@ -22,11 +22,24 @@ class CloseCode(IntEnum):
     UPDATE_REFUSED = 4403
     BOARD_NOT_FOUND = 4404
     TOO_SLOW = 4508
+    BACKING_OFF = 4529
+    TOO_MANY_CONNECTIONS = 4530
     EPOCH_MISMATCH = 4409
     BOARD_CLOSED = 4410
     TOO_MANY_MESSAGES = 4429
     ORIGIN_NOT_ALLOWED = 4430
 
+
+# Closes for something the client sent: each counts against its token and address
+# (server/sync/turnstile.py), and enough of them make it wait before connecting again.
+CLIENT_FAULTS = frozenset(
+    {
+        CloseCode.MALFORMED_MESSAGE,
+        CloseCode.UPDATE_REFUSED,
+        CloseCode.TOO_MANY_MESSAGES,
+        CloseCode.MESSAGE_TOO_BIG,
+    }
+)
 
 # Close reasons go on the wire: at most 123 bytes, so short and plain.
 CLOSE_REASONS: dict[CloseCode, str] = {
@@ -39,6 +52,8 @@ CLOSE_REASONS: dict[CloseCode, str] = {
     CloseCode.UPDATE_REFUSED: "Change refused.",
     CloseCode.BOARD_NOT_FOUND: "There is no such board.",
     CloseCode.TOO_SLOW: "Connection too slow to keep up; reconnecting.",
+    CloseCode.BACKING_OFF: "Too many refused changes; wait a moment before connecting again.",
+    CloseCode.TOO_MANY_CONNECTIONS: "Too many connections open for this person; close one.",
     CloseCode.EPOCH_MISMATCH: "The board was restored; reloading it.",
     CloseCode.BOARD_CLOSED: "This meeting has ended.",
     CloseCode.TOO_MANY_MESSAGES: "Too many messages; slow down.",

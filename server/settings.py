@@ -26,6 +26,10 @@ class Settings:
     send_queue_limit: int = 2048
     room_idle_seconds: float = 30.0
     hold_seconds: float = 10.0
+    refusals_before_backoff: int = 3  # per token, then it waits (server/sync/turnstile.py)
+    address_refusals_before_backoff: int = 30
+    connections_per_participant: int = 8
+    connections_per_token: int = 4
     presence_timeout_seconds: float = 30.0
     compact_after_updates: int = 1000
     secret_key: str | None = None
@@ -98,6 +102,22 @@ class Settings:
             send_queue_limit=int(number("SEND_QUEUE_LIMIT", defaults.send_queue_limit, int)),
             room_idle_seconds=number("ROOM_IDLE_SECONDS", defaults.room_idle_seconds, float),
             hold_seconds=number("HOLD_SECONDS", defaults.hold_seconds, float),
+            refusals_before_backoff=int(
+                number("REFUSALS_BEFORE_BACKOFF", defaults.refusals_before_backoff, int)
+            ),
+            address_refusals_before_backoff=int(
+                number(
+                    "ADDRESS_REFUSALS_BEFORE_BACKOFF",
+                    defaults.address_refusals_before_backoff,
+                    int,
+                )
+            ),
+            connections_per_participant=int(
+                number("CONNECTIONS_PER_PARTICIPANT", defaults.connections_per_participant, int)
+            ),
+            connections_per_token=int(
+                number("CONNECTIONS_PER_TOKEN", defaults.connections_per_token, int)
+            ),
             presence_timeout_seconds=number(
                 "PRESENCE_TIMEOUT_SECONDS", defaults.presence_timeout_seconds, float
             ),

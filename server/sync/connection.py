@@ -6,14 +6,14 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pycrdt import merge_updates
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from server.access.tokens import BoardGrant
-from server.errors import CloseCode, ConnectionClosed
+from server.errors import CLIENT_FAULTS, CloseCode, ConnectionClosed
 from server.metrics import Metrics
 from server.sync import protocol
 from server.sync.wire import DirectWriter, binary_frame
@@ -40,6 +40,10 @@ _CLOSE_TIMEOUT_SECONDS = 5.0
 # something if nothing went out since the one before: at most 20 s of silence.
 HEARTBEAT_SECONDS = 10.0
 HOLD_BYTES = 1024 * 1024
+# A hold ends at its deadline, or sooner past this many messages: each one is tried against
+# the board (applied, then taken back) in case it brings the history the hold waits for.
+# After a reconnect a page sends only what was typed in the moment before its sync step 2.
+HOLD_MESSAGES = 32
 HEARTBEAT = protocol.awareness([])  # an awareness update about nobody
 
 
@@ -58,7 +62,9 @@ class Connection:
         burst: int,
         hold_seconds: float = 10.0,
         direct: DirectWriter | None = None,
+        on_fault: Callable[[], None] | None = None,
     ) -> None:
+        self._on_fault = on_fault  # told when it is closed for what its client sent
         self.hold_seconds = hold_seconds
         self.websocket = websocket
         self._direct = direct
@@ -69,7 +75,8 @@ class Connection:
         self._outbox: deque[bytes | DocumentUpdate] = deque()
         self._sent_since_beat = False
         self.held: bytes | None = None
-        self.held_since = 0.0
+        self.held_since = 0.0  # when the current hold began; 0.0 while nothing is held
+        self.held_messages = 0
         self._heartbeat: asyncio.TimerHandle | None = None
         self._wakeup = asyncio.Event()
         self._closing: ConnectionClosed | None = None
@@ -155,14 +162,18 @@ class Connection:
             return
         self._closing = reason
         self._metrics.connections_closed.labels(code=str(int(reason.code))).inc()
+        if self._on_fault is not None and reason.code in CLIENT_FAULTS:
+            self._on_fault()
         self._wakeup.set()
 
     def hold(self, update: bytes) -> None:
         """Keep an update that builds on what this client has not sent yet: right after a
         reconnect, y-websocket sends new keystrokes before its sync step 2, which carries
-        what they build on. The next update of this client is merged with it."""
-        if self.held is None:
+        what they build on. The next update of this client is merged with it. The hold's
+        deadline is set when it begins, and whatever arrives does not move it."""
+        if self.held_since == 0.0:
             self.held_since = time.monotonic()
+        self.held_messages += 1
         self.held = update
 
     def take_held(self, update: bytes) -> bytes:
@@ -173,10 +184,18 @@ class Connection:
         self.held = None
         return merged
 
+    def end_hold(self) -> None:
+        """What was held went through (or was refused): the next hold starts afresh."""
+        self.held = None
+        self.held_since = 0.0
+        self.held_messages = 0
+
     @property
     def held_too_long(self) -> bool:
         return self.held is not None and (
-            time.monotonic() - self.held_since >= self.hold_seconds or len(self.held) > HOLD_BYTES
+            time.monotonic() - self.held_since >= self.hold_seconds
+            or len(self.held) > HOLD_BYTES
+            or self.held_messages > HOLD_MESSAGES
         )
 
     def take_message_allowance(self) -> None:

@@ -25,6 +25,7 @@ from server.store import BoardRecord, Store
 from server.sync.connection import Connection
 from server.sync.room import Room
 from server.sync.rooms import Rooms
+from server.sync.turnstile import TURNED_AWAY_FOR_CAUSE, Limits, Turnstile, credential_of
 from server.sync.wire import SCOPE_KEY as DIRECT_WRITER
 from server.sync.wire import DirectWriter
 
@@ -51,6 +52,15 @@ def offered_token(subprotocols: list[str]) -> str | None:
     return None
 
 
+def _presented(websocket: WebSocket) -> dict[str, str]:
+    """The connection's query parameters, with the token it offered as a subprotocol."""
+    query = dict(websocket.query_params)
+    token = offered_token(websocket.scope.get("subprotocols") or [])
+    if token is not None:
+        query["token"] = token
+    return query
+
+
 class BoardEndpoint:
     """`/ws/boards/{board_id}`: the Yjs sync and awareness protocol, for whoever the
     token, the facilitator's session or the relative's join cookie says may come in."""
@@ -73,26 +83,26 @@ class BoardEndpoint:
         self._audit = audit
         self._metrics = metrics
         self._origins = settings.origins()
+        self._turnstile = Turnstile(
+            Limits(
+                settings.refusals_before_backoff,
+                settings.address_refusals_before_backoff,
+                settings.connections_per_participant,
+                settings.connections_per_token,
+            )
+        )
 
     async def serve(self, websocket: WebSocket) -> None:
         offered = websocket.scope.get("subprotocols") or []
         await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
         board_id = websocket.path_params["board_id"]
-        try:
-            try:
-                grant, board = await self._admit(websocket, board_id)
-                room = await self._rooms.acquire(board)
-            except StoreUnavailable as error:
-                raise _come_back(board_id, error) from error
-        except ConnectionClosed as refusal:
-            await self._refuse(websocket, board_id, refusal)
+        presented = _presented(websocket)
+        credential = credential_of(board_id, presented, websocket.cookies)
+        address = websocket.client.host if websocket.client else None
+        entered = await self._enter(websocket, board_id, presented, credential, address)
+        if entered is None:
             return
-        try:
-            await self._record("joined", grant, board)
-        except StoreUnavailable as error:
-            self._rooms.release(room)
-            await self._refuse(websocket, board_id, _come_back(board_id, error))
-            return
+        grant, board, room, seats = entered
         connection = Connection(
             websocket,
             grant,
@@ -102,6 +112,7 @@ class BoardEndpoint:
             burst=self._settings.message_burst,
             hold_seconds=self._settings.hold_seconds,
             direct=websocket.scope.get(DIRECT_WRITER),
+            on_fault=partial(self._turnstile.refused, credential, address),
         )
         connections = self._metrics.connections.labels(role=grant.role.value)
         connections.inc()
@@ -115,19 +126,63 @@ class BoardEndpoint:
             room.leave(connection)
             self._rooms.release(room)
             connections.dec()
+            self._turnstile.leave(seats)
             await connection.finish()
             try:
                 await self._record("left", grant, board)
             except StoreUnavailable as error:
                 log.warning(
                     "database unavailable; leaving not audited",
-                    extra={"board": board.id, "participant": grant.participant_id,
-                           "error": str(error)},
+                    extra={
+                        "board": board.id,
+                        "participant": grant.participant_id,
+                        "error": str(error),
+                    },
                 )
+
+    async def _enter(
+        self,
+        websocket: WebSocket,
+        board_id: str,
+        presented: dict[str, str],
+        credential: str | None,
+        address: str | None,
+    ) -> tuple[BoardGrant, BoardRecord, Room, list[str]] | None:
+        """Admit the connection, take its seats and its room, note that it joined; or close
+        it with the reason and return None."""
+        try:
+            self._turnstile.check_backoff(credential, address)  # before any work for it
+            try:
+                grant, board = await self._admit(websocket, board_id, presented)
+            except StoreUnavailable as error:
+                raise _come_back(board_id, error) from error
+            seats = self._turnstile.enter(grant, credential)
+        except ConnectionClosed as refusal:
+            if refusal.code in TURNED_AWAY_FOR_CAUSE:
+                self._turnstile.refused(credential, address)
+            await self._refuse(websocket, board_id, refusal)
+            return None
+        try:
+            room = await self._rooms.acquire(board)
+            try:
+                await self._record("joined", grant, board)
+            except BaseException:
+                self._rooms.release(room)
+                raise
+        except StoreUnavailable as error:
+            self._turnstile.leave(seats)
+            await self._refuse(websocket, board_id, _come_back(board_id, error))
+            return None
+        except BaseException:
+            self._turnstile.leave(seats)
+            raise
+        return grant, board, room, seats
 
     async def _refuse(self, websocket: WebSocket, board_id: str, refusal: ConnectionClosed) -> None:
         self._metrics.connections_closed.labels(code=str(int(refusal.code))).inc()
-        log.info(
+        quietly = refusal.code is CloseCode.BACKING_OFF  # counted, not logged each time
+        log.log(
+            logging.DEBUG if quietly else logging.INFO,
             "connection refused",
             extra={"board": board_id, "code": int(refusal.code), "reason": refusal.reason},
         )
@@ -146,14 +201,12 @@ class BoardEndpoint:
                 role=grant.role.value,
             )
 
-    async def _admit(self, websocket: WebSocket, board_id: str) -> tuple[BoardGrant, BoardRecord]:
+    async def _admit(
+        self, websocket: WebSocket, board_id: str, query: dict[str, str]
+    ) -> tuple[BoardGrant, BoardRecord]:
         origin = websocket.headers.get("origin")
         if origin is not None and origin not in self._origins:
             raise ConnectionClosed(CloseCode.ORIGIN_NOT_ALLOWED)
-        query = dict(websocket.query_params)
-        token = offered_token(websocket.scope.get("subprotocols") or [])
-        if token is not None:
-            query["token"] = token
         board = await self._store.get_board(board_id)
         if board is None:
             raise ConnectionClosed(self._why_no_board(board_id, query.get("token", "")))

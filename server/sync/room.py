@@ -22,7 +22,8 @@ from pycrdt import Doc, Map
 from server import policy
 from server.access.roles import Role
 from server.access.tokens import BoardGrant
-from server.audit import Audit
+from server.audit import Audit, RefusalDigest
+from server.crdt import needs_unknown
 from server.errors import (
     CloseCode,
     ConnectionClosed,
@@ -96,6 +97,7 @@ class Room:
     ) -> None:
         self.board = board
         self._audit = audit
+        self._refusal_digest = RefusalDigest(audit)  # refusals, summarised per minute
         self._fanout = fanout
         self._store = store
         self._settings = settings
@@ -386,8 +388,7 @@ class Room:
     async def _record_refusals(self) -> None:
         refusals, self._refusals = self._refusals, []
         for grant, reason in refusals:
-            await self._audit.record(
-                "update_refused",
+            await self._refusal_digest.record(
                 actor_id=grant.participant_id,
                 actor_name=grant.name,
                 board_id=self.board_id,
@@ -492,22 +493,16 @@ class Room:
             assert connection is not None and submission.update is not None
             update = connection.take_held(submission.update)
             status = self.status()  # as the board was before this update
+            if connection.held_since and needs_unknown(update, self.doc.get_state()):
+                self._hold(connection, update)  # still waiting: not worth a try and a rebuild
+                return None
             try:
                 change = self._staging.stage(update)
             except MissingHistory:
                 self._staging.take_back(u for _, u, _ in accepted)
-                first = connection.held is None
-                connection.hold(update)
-                if connection.held_too_long:
-                    raise
-                if first:
-                    asyncio.get_running_loop().call_later(
-                        connection.hold_seconds,
-                        self._expire_held,
-                        connection,
-                        connection.held_since,
-                    )
+                self._hold(connection, update)
                 return None
+            connection.end_hold()
             policy.check(connection.grant, change, status, self._staging.roots)
             self._client_ids.check_update(connection.grant, change.clients)
         except ConnectionClosed as refusal:
@@ -517,6 +512,18 @@ class Room:
         if change.is_empty:
             return None
         return connection, update, connection.grant.participant_id
+
+    def _hold(self, connection: Connection, update: bytes) -> None:
+        """Hold `update` for the history it builds on (raises MissingHistory if it has
+        waited long enough); its deadline is set by the first update held."""
+        first = connection.held_since == 0.0
+        connection.hold(update)
+        if connection.held_too_long:
+            raise MissingHistory
+        if first:
+            asyncio.get_running_loop().call_later(
+                connection.hold_seconds, self._expire_held, connection, connection.held_since
+            )
 
     def _stage_remote(
         self, submission: _Submission, accepted: list[tuple[Connection | None, bytes, str]]
@@ -599,7 +606,7 @@ class Room:
             and connection.held_since == held_since
             and (not connection.closed)
         ):
-            connection.held = None
+            connection.end_hold()
             self._refuse(connection, MissingHistory())
 
     def _refuse(self, connection: Connection | None, refusal: ConnectionClosed) -> None:
@@ -662,6 +669,7 @@ class Room:
         await self._drain()
         if self._recordings:
             await asyncio.gather(*self._recordings)
+        await self._refusal_digest.flush()
         if self._compaction is not None:
             await self._compaction
         if self._updates_since_compaction:

@@ -47,7 +47,9 @@ async def hall(
 ) -> AsyncIterator[tuple[ServerProcess, Admin]]:
     """One server for the whole table; a fresh board for every cell."""
     data: Path = tmp_path_factory.mktemp("rules") / "data"
-    server = ServerProcess(data)
+    # Hundreds of refusals from this one address, each of its own token: no backoff for
+    # the address here (tests/sync/test_hostile.py shows it).
+    server = ServerProcess(data, address_refusals_before_backoff="100000")
     await server.start()
     admin = Admin(data)
     await admin.store.open()
