@@ -122,6 +122,14 @@ PING_SECONDS = 30.0
 
 
 def _serve(settings: Settings) -> int:
+    if settings.redis_url and not settings.secret_key:
+        print(
+            "netwerkbord: NETWERKBORD_REDIS_URL means several processes share the boards; "
+            "each needs the same NETWERKBORD_SECRET_KEY, or a token one issues another "
+            "refuses (docs/deploy.md). Set it, on every process.",
+            file=sys.stderr,
+        )
+        return 2
     configure(settings.log_level)
     app = create_app(settings)
     print(f"Netwerkbord is running at http://{settings.host}:{settings.port}/", flush=True)

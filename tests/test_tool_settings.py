@@ -106,3 +106,13 @@ def test_tools_say_which_store_and_key_they_use(tmp_path: Path) -> None:
     again = tool("token", created.stdout.strip(), "--role", "viewer", cwd=tmp_path)
     key = (tmp_path / "var" / "secret.key").resolve()
     assert f"key: {key}\n" in again.stderr
+
+
+def test_a_process_of_several_will_not_serve_with_a_key_of_its_own(tmp_path: Path) -> None:
+    """Each process would make its own key file, and refuse the others' tokens (4401)."""
+    result = tool(
+        "serve", "--host", "192.0.2.1", cwd=tmp_path, redis_url="redis://127.0.0.1:1/0"
+    )
+    assert result.returncode == 2
+    assert "NETWERKBORD_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "var" / "secret.key").exists()

@@ -20,6 +20,7 @@ from server.store.group_commit import GroupCommit
 from server.store.migrate import migrate_postgres
 
 log = logging.getLogger(__name__)
+RECONNECT_SECONDS = 3.0
 
 
 def _now() -> str:
@@ -40,6 +41,9 @@ class PostgresStore:
         # Every connection is checked as it leaves the pool: after PostgreSQL restarts, the
         # pool's connections are dead, and one used unchecked costs a request its answer.
         # A request waits at most `wait_seconds` for one (StoreUnavailable after that).
+        # The pool retries a failed connection with a doubling delay; giving up after
+        # RECONNECT_SECONDS (the next request starts again) keeps that delay short, so a
+        # database that is back is used within a second or two, not after the last delay.
         self._pool = AsyncConnectionPool(
             url,
             min_size=1,
@@ -47,6 +51,7 @@ class PostgresStore:
             open=False,
             timeout=wait_seconds,
             check=AsyncConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
         )
         self._commits = GroupCommit(self._insert, "postgres-group-commit")
 

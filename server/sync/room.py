@@ -29,6 +29,7 @@ from server.errors import (
     ConnectionClosed,
     MalformedMessage,
     MissingHistory,
+    StoreUnavailable,
     UpdateRefused,
 )
 from server.fanout import AWARENESS, UPDATE, Fanout
@@ -590,7 +591,15 @@ class Room:
     async def catch_up(self) -> None:
         """Bring the live board level with the store: what other processes stored while
         we did not hear from them."""
-        saved = await self._store.load(self.board_id)
+        try:
+            saved = await self._store.load(self.board_id)
+        except StoreUnavailable as error:
+            # What waits for it expires and is refused (4403): that client starts afresh.
+            log.warning(
+                "catching up: the database is away", extra={"board": self.board_id,
+                                                           "error": str(error)}
+            )
+            return
         stored: Doc[Any] = Doc()
         for update in saved.in_order:
             stored.apply_update(update)

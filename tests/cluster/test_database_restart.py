@@ -70,12 +70,12 @@ async def test_after_postgresql_restarts_no_request_fails_and_board_connections_
     for name in placement:
         await nodes.call("wait_length", name=name, part="worries", length=2)
     now = f"/boards/{cluster.board}/now.json"
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=20) as client:  # a busy test machine is slow
         for server in placement.values():  # every process's pool holds several connections
             assert await statuses(client, server, now, tokens["oma"], 6) == [200] * 6
         for index, name in enumerate(placement):
             await nodes.call(
-                "storm", name=name, part="worries", index=index, count=400, interval=25,
+                "storm", name=name, part="worries", index=index, count=4000, interval=25,
                 char=name[0],
             )
         await nodes.call("wait_text_length", name="juf", part="worries", index=0, length=10)

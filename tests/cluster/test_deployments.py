@@ -95,3 +95,46 @@ async def test_a_restored_copy_sharing_redis_never_sees_or_sends_the_live_boards
         await watcher.aclose()
         await copy.stop()
         print_log_if_failed(request, copy)
+
+
+async def test_a_board_restored_to_a_new_history_hears_nothing_of_the_old_one(
+    live: Cluster,
+    tmp_path: Path,
+    redis_server: RedisServer,
+    nodes: NodeClients,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Process one still holds the board's old history (epoch) when the board is given a
+    new one; processes that open it afterwards must not take in the old history's updates."""
+    assert await nodes.connect("oud", live.one.ws_url, live.board, await live.token("oud")) == {
+        "synced": True
+    }
+    await live.store.execute("UPDATE boards SET epoch = ? WHERE id = ?", ("nieuw", live.board))
+    three = ServerProcess(
+        tmp_path / "three", database_url=live.store.url, redis_url=redis_server.url,
+        secret_key=SECRET,
+    )
+    await three.start()
+    watcher = Redis.from_url(redis_server.url)
+    try:
+        for name, server in (("nieuw", live.two), ("derde", three)):
+            assert await nodes.connect(
+                name, server.ws_url, live.board, await live.token(name)
+            ) == {"synced": True}
+        async with watcher.pubsub() as everything:
+            await everything.psubscribe("*")
+            await everything.get_message(timeout=1)
+            old = card("o1", "oude geschiedenis")
+            await nodes.call("add", name="oud", part="worries", item=old)
+            while True:
+                message = await everything.get_message(timeout=10)
+                assert message is not None, "the old history published nothing"
+                if b"oude geschiedenis" in message["data"]:
+                    break
+        await nodes.call("add", name="nieuw", part="worries", item=card("n1", "nieuw"))
+        await nodes.call("wait_text", name="derde", part="worries", index=0, includes="nieuw")
+        assert await nodes.call("texts", name="derde", part="worries") == ["nieuw"]
+    finally:
+        await watcher.aclose()
+        await three.stop()
+        print_log_if_failed(request, three)
