@@ -63,7 +63,7 @@ class BoardEndpoint:
         credential = credential_of(board_id, websocket.query_params, websocket.cookies)
         address = websocket.client.host if websocket.client else None
         try:
-            self._turnstile.check_backoff(credential, address)  # before any work for it
+            await self._turnstile.check_backoff(credential, address)  # before any work for it
             grant, board = await self._admit(websocket, board_id)
             seats = self._turnstile.enter(grant, credential)
         except ConnectionClosed as refusal:
