@@ -151,7 +151,7 @@ class BoardEndpoint:
         """Admit the connection, take its seats and its room, note that it joined; or close
         it with the reason and return None."""
         try:
-            self._turnstile.check_backoff(credential, address)  # before any work for it
+            await self._turnstile.check_backoff(credential, address)  # before any work for it
             try:
                 grant, board = await self._admit(websocket, board_id, presented)
             except StoreUnavailable as error:

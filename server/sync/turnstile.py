@@ -10,6 +10,7 @@ connection. Numbers: docs/security.md, "Limits"; settings: server/settings.py.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -24,7 +25,9 @@ LONGEST_WAIT_SECONDS = 60.0
 # Turned away at admission for a cause that counts against the token and address, as the
 # closes of server.errors.CLIENT_FAULTS do: a loop of them costs a lookup each.
 TURNED_AWAY_FOR_CAUSE = frozenset({CloseCode.BAD_TOKEN, CloseCode.TOO_MANY_CONNECTIONS})
-FORGET_AFTER_SECONDS = 600.0  # refusals are forgotten after this long without one
+FORGET_AFTER_SECONDS = 600.0
+TARPIT_SECONDS = 5.0  # the longest a connection is kept waiting before 4529
+TARPIT_PER_KEY = 16  # refusals are forgotten after this long without one
 
 
 def credential_of(
@@ -61,14 +64,29 @@ class Turnstile:
         self._clock = clock
         self._strikes: dict[str, _Strikes] = {}
         self._open: dict[str, int] = {}
+        self._waiting: dict[str, int] = {}  # connections kept waiting, by token or address
 
-    def check_backoff(self, credential: str | None, address: str | None) -> None:
-        """Raise ConnectionClosed (4529) while this token or address is backing off."""
+    async def check_backoff(self, credential: str | None, address: str | None) -> None:
+        """While this token or address is backing off, keep the connection waiting (up to
+        TARPIT_SECONDS, for at most TARPIT_PER_KEY connections at once), then raise
+        ConnectionClosed (4529). A client that reconnects as fast as it can is slowed to
+        the pace of its backoff instead of costing a handshake every millisecond."""
+        keys = [f"t:{credential}" if credential else "", f"a:{address}" if address else ""]
         now = self._clock()
-        for key in (f"t:{credential}" if credential else None, f"a:{address}" if address else None):
-            strikes = self._strikes.get(key) if key else None
-            if strikes is not None and strikes.wait_until > now:
-                raise ConnectionClosed(CloseCode.BACKING_OFF)
+        waits = [s.wait_until - now for k in keys if k and (s := self._strikes.get(k))]
+        wait = max(waits, default=0.0)
+        if wait <= 0:
+            return
+        key = next(k for k in keys if k)
+        if self._waiting.get(key, 0) < TARPIT_PER_KEY:
+            self._waiting[key] = self._waiting.get(key, 0) + 1
+            try:
+                await asyncio.sleep(min(wait, TARPIT_SECONDS))
+            finally:
+                self._waiting[key] -= 1
+                if not self._waiting[key]:
+                    del self._waiting[key]
+        raise ConnectionClosed(CloseCode.BACKING_OFF)
 
     def enter(self, grant: BoardGrant, credential: str | None) -> list[str]:
         """Count a connection in; raise ConnectionClosed (4530) past the caps. Returns the
