@@ -34,3 +34,14 @@ async def test_a_title_with_a_direction_override_is_shown_isolated(
     join = (await phone.get(f"/j/{await sanne.code(board)}")).text
     assert f"{FSI}{TITLE}{PDI}" in join
     assert 'name="name" dir="auto"' in join
+
+
+async def test_the_live_board_keeps_an_override_inside_its_title(
+    server: ServerProcess, admin: Admin
+) -> None:
+    sanne = await sign_in(server, admin, "sanne@jeugdzorg.example", "Sanne de Boer")
+    board = await sanne.new_meeting(await sanne.new_case(TITLE), TITLE)
+
+    for view in ("", "/projector"):
+        page = (await sanne.client.get(f"/boards/{board}{view}")).text
+        assert f"<title>{FSI}{TITLE}{PDI} · Netwerkbord</title>" in page, view
