@@ -94,6 +94,8 @@ async def test_the_printed_link_makes_the_first_account_once_and_signs_in(
     client = browser(fresh)
     signin = await client.get("/signin")
     assert SETUP_PENDING in signin.text
+    english = await browser(fresh).get(link + "?lang=en")
+    assert "Get started: the first account" in english.text
 
     created = await fill_in(client, link)
     assert created.status_code == 303
