@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from server.access.setup import FirstRun
 from server.errors import StoreUnavailable
 from server.pages import page_routes
 from server.security import SecurityHeaders
@@ -21,16 +22,22 @@ from server.settings import Settings
 from server.sync.endpoint import BoardEndpoint
 from server.sync.wire import CaptureDirectWriter
 from server.web import EXCEPTION_HANDLERS, web_routes
+from server.web.setup import announce
 
 log = logging.getLogger(__name__)
 READY_WAIT_SECONDS = 3.0
 
 def create_app(settings: Settings) -> Starlette:
     services = build_services(settings)
+    first_run = FirstRun(settings.setup_link_seconds, settings.setup_from_anywhere)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.store.open()
+        secret = await first_run.begin(services.store)
+        if secret is not None:
+            # the terminal, not the log: the link is a way in until it is used
+            print(announce(settings, secret), flush=True)
         await services.fanout.start(await services.store.deployment(), services.rooms.catch_up_all)
         await services.record_writer.resume()
         try:
@@ -49,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(CaptureDirectWriter)
     app.state.services = services
+    app.state.first_run = first_run
     return app
 
 

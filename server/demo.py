@@ -195,6 +195,13 @@ async def create_demo(store: Store, password: str) -> tuple[User, str, str]:
     user = await accounts.find_by_email(DEMO_EMAIL) or await accounts.create_user(
         DEMO_EMAIL, "Sanne de Boer", password
     )
+    case_id, board_id = await add_demo_case(store, user)
+    return user, case_id, board_id
+
+
+async def add_demo_case(store: Store, user: User) -> tuple[str, str]:
+    """The Jansen case and its first meeting, filled in, for `user` (who is Sanne on the
+    board). Returns the case id and the board id."""
     case = await Cases(store).create("Familie Jansen (voorbeeld)", user)
     board = await create_board(
         store,
@@ -204,4 +211,4 @@ async def create_demo(store: Store, password: str) -> tuple[User, str, str]:
         first_update=jansen_board(facilitator_id=user.id),
     )
     await JoinCodes(store).issue(board.id)
-    return user, case.id, board.id
+    return case.id, board.id

@@ -46,6 +46,10 @@ class Settings:
     # tenth of the largest board the schema allows took about a minute on a busy host
     # (bench/record_render.py); a real meeting's record takes a second or two
     record_render_seconds: float = 1200.0
+    # the first run's one-time link (server/access/setup.py): how long it works, and
+    # whether it opens from another machine than the server's own
+    setup_link_seconds: float = 30 * 60
+    setup_from_anywhere: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -139,6 +143,11 @@ class Settings:
             record_render_seconds=number(
                 "RECORD_RENDER_SECONDS", defaults.record_render_seconds, float
             ),
+            setup_link_seconds=number(
+                "SETUP_LINK_SECONDS", defaults.setup_link_seconds, float
+            ),
+            setup_from_anywhere=(get("SETUP_FROM_ANYWHERE") or "").lower()
+            in ("1", "true", "yes"),
         )
 
 

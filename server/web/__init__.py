@@ -14,6 +14,7 @@ from server.web.guards import SignInRequired
 from server.web.join import join_routes
 from server.web.records import record_routes
 from server.web.render import render
+from server.web.setup import setup_routes
 
 
 def web_routes() -> list[BaseRoute]:
@@ -23,6 +24,7 @@ def web_routes() -> list[BaseRoute]:
         *join_routes(),
         *control_routes(),
         *record_routes(),
+        *setup_routes(),
     ]
 
 

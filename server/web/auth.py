@@ -12,6 +12,7 @@ from server.access.accounts import SESSION_SECONDS, normalise_email
 from server.access.admission import SESSION_COOKIE
 from server.access.devices import DEVICE_COOKIE, DEVICE_SECONDS
 from server.access.limits import SignInRefused
+from server.access.setup import has_accounts
 from server.services import services_of
 from server.web.guards import (
     anonymous_csrf_token,
@@ -47,6 +48,7 @@ async def sign_in_page(
             "error": error,
             "wait_minutes": max(1, -(-wait // 60)),
             "next": safe_next(request.query_params.get("next")),
+            "setup_pending": not await has_accounts(services_of(request).store),
         },
         status_code=status,
     )

@@ -55,16 +55,18 @@ class ServerProcess:
             "--data-dir",
             str(self.data_dir),
             env=self.env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
+            # what it prints for people (its address, the first run's link) and its log, in
+            # the order written, as in a terminal
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         ready = asyncio.get_running_loop().create_future()
         self._reader = asyncio.create_task(self._read_log(ready))
         await asyncio.wait_for(ready, 30)
 
     async def _read_log(self, ready: asyncio.Future[None]) -> None:
-        assert self.process is not None and self.process.stderr is not None
-        async for raw in self.process.stderr:
+        assert self.process is not None and self.process.stdout is not None
+        async for raw in self.process.stdout:
             line = raw.decode(errors="replace").rstrip()
             self.log_lines.append(line)
             self._new_line.set()
