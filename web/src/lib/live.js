@@ -14,6 +14,8 @@ const FINAL = {
   4429: 'live.closed.flood',
   4430: 'live.closed.origin'
 }
+// Passing: y-websocket reconnects by itself, but the person should know why it waits.
+const PASSING = { 4530: 'live.closed.too_many' }
 const MESSAGE_AUTH = 2 // y-protocols: the server's answer about this page's rights
 const COLORS = ['#b3261e', '#0b5cad', '#1d6b2f', '#8a4b00', '#6b2f8a', '#00687a', '#a1265c', '#3d5a00']
 
@@ -89,6 +91,7 @@ export class LiveBoard {
       return
     }
     if (FINAL[event.code]) this.handlers.onClosed(FINAL[event.code], event.reason, true)
+    else if (PASSING[event.code]) this.handlers.onClosed(PASSING[event.code], event.reason, false)
   }
 
   // The board's current history (its epoch) and who we are on it, asked for again when
