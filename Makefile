@@ -19,6 +19,7 @@ run: $(STAMP_PY) $(BUNDLE) $(NATIVE)
 	$(BIN)/netwerkbord serve --data-dir $(DATA_DIR)
 
 test: $(STAMP_PY) $(BUNDLE) system-test-deps lint $(NATIVE)
+	node --test web/test/
 	$(BIN)/pytest
 
 lint: $(STAMP_PY)
