@@ -12,14 +12,25 @@ NATIVE_MODULES := server/clock.py server/crdt.py server/metrics.py server/policy
 	server/store/journal.py server/sync/connection.py server/sync/protocol.py \
 	server/sync/room.py server/sync/staging.py
 
-.PHONY: run test lint fmt bench clean system-test-deps bundle native pure lock
+.PHONY: run test check lint fmt bench clean system-test-deps bundle native pure lock
 
 run: $(STAMP_PY) $(BUNDLE) $(NATIVE)
 	@mkdir -p $(DATA_DIR)
 	$(BIN)/netwerkbord serve --data-dir $(DATA_DIR)
 
 test: $(STAMP_PY) $(BUNDLE) system-test-deps lint $(NATIVE)
+	node --test web/test/
 	$(BIN)/pytest
+
+# The edit-test loop: the server's source as Python (NETWERKBORD_FROM_SOURCE: nothing is
+# compiled), in two processes; everything but the browser, PostgreSQL, Redis and cluster
+# tests, and the rules table through Node clients (its in-process twin runs every cell).
+CHECK_SKIPS := -m "not browser and not postgres and not redis" --ignore=tests/cluster \
+	--ignore=tests/sync/test_rules.py
+
+check: $(STAMP_PY) $(BUNDLE)
+	node --test web/test/
+	NETWERKBORD_FROM_SOURCE=1 $(BIN)/pytest -n 2 -q $(CHECK_SKIPS)
 
 lint: $(STAMP_PY)
 	$(BIN)/ruff check server shared_schema tests docs $(wildcard bench)

@@ -1,5 +1,5 @@
 """Netwerkbord server: the live board, its storage and its pages."""
 
-from server.native import verify as _verify_compiled_modules
+from server.native import load as _load_modules
 
-_verify_compiled_modules()  # before any of them is imported: server/native.py says why
+_load_modules()  # before any other server module is imported: server/native.py says why

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
@@ -58,6 +60,8 @@ def test_without_compiled_modules_the_server_runs_as_python(tmp_path: Path) -> N
 def _compiled() -> list[str]:
     """The modules `make native` compiled, as module names."""
     manifest = native.PACKAGE / native.MANIFEST
+    if native.from_source_wanted():
+        pytest.skip(f"{native.FROM_SOURCE} is set: the server runs from its source")
     if not manifest.exists():
         pytest.skip("not compiled: `make native` (make test does) compiles the server")
     compiled = json.loads(manifest.read_text())
@@ -84,3 +88,53 @@ def test_the_compiled_modules_load_wherever_the_server_starts(tmp_path: Path) ->
     )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip().endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def _edited_copy(tmp_path: Path, module: str) -> Path:
+    """A copy of the compiled server in which `module`'s source was edited since compiling."""
+    names = _compiled_even_from_source()
+    if module not in names:
+        pytest.skip(f"{module} was not compiled")
+    shutil.copytree(native.PACKAGE, tmp_path / "server", ignore=shutil.ignore_patterns("*.pyc"))
+    source = tmp_path / (module.replace(".", "/") + ".py")
+    source.write_text(source.read_text() + "\nEDITED = 'since compiling'\n")
+    return tmp_path
+
+
+def _compiled_even_from_source() -> list[str]:
+    manifest = native.PACKAGE / native.MANIFEST
+    compiled = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if not compiled:
+        pytest.skip("not compiled: `make native` compiles the server")
+    return [source.removesuffix(".py").replace("/", ".") for source in compiled]
+
+
+def _import(root: Path, module: str, from_source: bool) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != native.FROM_SOURCE}
+    if from_source:
+        env[native.FROM_SOURCE] = "1"
+    script = f"import {module} as m; print(m.EDITED, m.__file__)"
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_an_edited_compiled_module_runs_as_its_source_when_asked(tmp_path: Path) -> None:
+    root = _edited_copy(tmp_path, "server.sync.room")
+    ran = _import(root, "server.sync.room", from_source=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["since", "compiling", str(root / "server/sync/room.py")]
+
+
+def test_an_edited_compiled_module_stops_the_server_unless_run_from_source(
+    tmp_path: Path,
+) -> None:
+    root = _edited_copy(tmp_path, "server.sync.room")
+    ran = _import(root, "server.sync.room", from_source=False)
+    assert ran.returncode != 0
+    assert "server/sync/room.py changed since it was compiled" in ran.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -49,11 +50,17 @@ class Socket:
 
 
 def connect(
-    room: Room, services: Services, name: str, *, synced: bool = True
+    room: Room,
+    services: Services,
+    name: str,
+    *,
+    synced: bool = True,
+    role: Role = Role.PARTICIPANT,
 ) -> tuple[Connection, Socket]:
-    """A participant's connection in `room`; `synced` as if its sync step 1 were answered."""
+    """A participant's (or `role`'s) connection in `room`; `synced` as if its sync step 1
+    were answered."""
     socket = Socket()
-    grant = BoardGrant(room.board_id, Role.PARTICIPANT, f"p_{name}", name, 2**40)
+    grant = BoardGrant(room.board_id, role, f"p_{name}", name, 2**40)
     connection = Connection(
         None,  # type: ignore[arg-type]  # every frame goes to the socket above
         grant,
@@ -123,3 +130,13 @@ async def stored_doc(services: Services, board_id: str) -> Doc[Any]:
 
 async def settled(room: Room) -> None:
     await room.change_as_server(lambda roots: None)  # in line behind everything sent before
+
+
+async def occupied(room: Room) -> asyncio.Task[None]:
+    """Give the room's worker something to do (a server change that changes nothing), so
+    that the updates received next queue up behind it and are judged as one batch, as under
+    load. Await the task it returns, then `settled(room)`. The one yield here hands the
+    worker its task; no time passes."""
+    task = asyncio.create_task(settled(room))
+    await asyncio.sleep(0)
+    return task
