@@ -40,9 +40,11 @@ _CLOSE_TIMEOUT_SECONDS = 5.0
 # something if nothing went out since the one before: at most 20 s of silence.
 HEARTBEAT_SECONDS = 10.0
 HOLD_BYTES = 1024 * 1024
-# A hold ends at its deadline, or sooner past this many messages: each one is tried against
-# the board (applied, then taken back) in case it brings the history the hold waits for.
-# After a reconnect a page sends only what was typed in the moment before its sync step 2.
+# A hold ends at its deadline, or sooner past this many tries: a message that may bring the
+# history the hold waits for is tried against the board (applied, then taken back: a
+# rebuild). One that certainly does not is merged into the hold untried, and counts only
+# towards HOLD_BYTES: a page whose keystrokes queued up while it was let in (a database
+# coming back) sends dozens of them before its sync step 2.
 HOLD_MESSAGES = 32
 HEARTBEAT = protocol.awareness([])  # an awareness update about nobody
 
@@ -166,14 +168,15 @@ class Connection:
             self._on_fault()
         self._wakeup.set()
 
-    def hold(self, update: bytes) -> None:
+    def hold(self, update: bytes, *, tried: bool) -> None:
         """Keep an update that builds on what this client has not sent yet: right after a
         reconnect, y-websocket sends new keystrokes before its sync step 2, which carries
         what they build on. The next update of this client is merged with it. The hold's
         deadline is set when it begins, and whatever arrives does not move it."""
         if self.held_since == 0.0:
             self.held_since = time.monotonic()
-        self.held_messages += 1
+        if tried:
+            self.held_messages += 1
         self.held = update
 
     def take_held(self, update: bytes) -> bytes:

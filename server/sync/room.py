@@ -495,13 +495,13 @@ class Room:
             update = connection.take_held(submission.update)
             status = self.status()  # as the board was before this update
             if connection.held_since and needs_unknown(update, self.doc.get_state()):
-                self._hold(connection, update)  # still waiting: not worth a try and a rebuild
+                self._hold(connection, update, tried=False)  # not worth a try and a rebuild
                 return None
             try:
                 change = self._staging.stage(update)
             except MissingHistory:
                 self._staging.take_back(u for _, u, _ in accepted)
-                self._hold(connection, update)
+                self._hold(connection, update, tried=True)
                 return None
             connection.end_hold()
             policy.check(connection.grant, change, status, self._staging.roots)
@@ -514,11 +514,11 @@ class Room:
             return None
         return connection, update, connection.grant.participant_id
 
-    def _hold(self, connection: Connection, update: bytes) -> None:
+    def _hold(self, connection: Connection, update: bytes, *, tried: bool) -> None:
         """Hold `update` for the history it builds on (raises MissingHistory if it has
         waited long enough); its deadline is set by the first update held."""
         first = connection.held_since == 0.0
-        connection.hold(update)
+        connection.hold(update, tried=tried)
         if connection.held_too_long:
             raise MissingHistory
         if first:
