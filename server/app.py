@@ -19,7 +19,6 @@ from server.security import SecurityHeaders
 from server.services import Services, build_services
 from server.settings import Settings
 from server.sync.endpoint import BoardEndpoint
-from server.sync.wire import CaptureDirectWriter
 from server.web import EXCEPTION_HANDLERS, web_routes
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,6 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={**EXCEPTION_HANDLERS, StoreUnavailable: store_unavailable},
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(CaptureDirectWriter)
     app.state.services = services
     return app
 
