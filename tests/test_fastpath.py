@@ -122,6 +122,10 @@ async def test_with_the_fast_path_off_every_message_goes_through_asgi(
 async def test_the_fast_path_is_taken_by_default(
     tmp_path: Path, nodes: NodeClients, request: pytest.FixtureRequest
 ) -> None:
+    """The fast way (one frame for all, written to each socket) is the way `netwerkbord serve`
+    takes: a uvicorn that no longer allows it shows up here, not as a slow server in
+    production. (It was tests/test_operations.py's; here the setting is pinned, so that the
+    suite can run on the plain path.)"""
     server = ServerProcess(tmp_path / "data", fast_path="on")  # the default, whatever is set
     await server.start()
     try:

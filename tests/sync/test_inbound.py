@@ -37,7 +37,9 @@ START = "Zorg: "
 
 @pytest.fixture
 async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
-    async with running_server(tmp_path / "data", max_message_bytes=str(LIMIT)) as process:
+    async with running_server(
+        tmp_path / "data", max_message_bytes=str(LIMIT), fast_path="on"  # its reader, tested
+    ) as process:
         yield process
     print_log_if_failed(request, process)
 
