@@ -65,10 +65,11 @@ def installed_version(name: str) -> str | None:
 def untested(installed: Callable[[str], str | None] = installed_version) -> list[str]:
     """Each of uvicorn and websockets installed at a version the fast path was not tested
     with, as "name version"."""
+    found = {name: installed(name) for name in TESTED_WITH}
     return [
-        f"{name} {installed(name) or '(not installed)'}"
+        f"{name} {found[name] or '(not installed)'}"
         for name, tested in TESTED_WITH.items()
-        if installed(name) not in tested
+        if found[name] not in tested
     ]
 
 
