@@ -60,7 +60,7 @@ def test_the_versions_tested_with_are_those_the_lock_file_pins() -> None:
         assert pinned.group(1) in versions
 
 
-def test_the_plain_path_imports_none_of_the_fast_paths_modules() -> None:
+def test_the_plain_path_imports_none_of_the_fast_paths_modules(tmp_path: Path) -> None:
     """A uvicorn whose insides moved must not stop the plain path from starting: nothing on
     it imports the modules that know them."""
     script = (
@@ -74,7 +74,7 @@ def test_the_plain_path_imports_none_of_the_fast_paths_modules() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('server.fastpath.')))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, "var-unused"],
+        [sys.executable, "-c", script, str(tmp_path)],
         capture_output=True, text=True, check=True, cwd=ROOT, timeout=60,
     )
     assert done.stdout.strip() == "[]", done.stdout
