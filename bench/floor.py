@@ -30,9 +30,10 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.cli import PING_SECONDS
+from server.fastpath.inbound import BoardSocketProtocol
+from server.fastpath.writer import CaptureDirectWriter
 from server.sync import protocol
-from server.sync.inbound import BoardSocketProtocol
-from server.sync.wire import SCOPE_KEY, CaptureDirectWriter, DirectWriter, binary_frame
+from server.sync.wire import SCOPE_KEY, DirectWriter, binary_frame
 
 READY = "floor listening"
 
@@ -96,7 +97,7 @@ rooms: dict[str, Room] = {}
 
 async def relay(websocket: WebSocket) -> None:
     """Messages are handled as they are read where nothing waits ahead of them, as our
-    server handles them (server/sync/inbound.py), else as uvicorn queues them."""
+    server handles them (server/fastpath/inbound.py), else as uvicorn queues them."""
     await websocket.accept()
     name = websocket.path_params["room"]
     room = rooms.setdefault(name, Room())

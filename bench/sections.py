@@ -32,10 +32,10 @@ from pycrdt import Doc
 from bench.scenario import SETTINGS, Setting, prepare_rooms, run
 from bench.servers import Running, start_ours
 from server import cli, policy
+from server.fastpath.inbound import BoardSocketProtocol
 from server.store.journal import UpdateJournal
 from server.sync import protocol
 from server.sync.connection import DocumentUpdate
-from server.sync.inbound import BoardSocketProtocol
 from server.sync.presence import Presence
 from server.sync.room import Room
 from server.sync.staging import Staging

@@ -20,7 +20,6 @@ from server.security import SecurityHeaders
 from server.services import Services, build_services
 from server.settings import Settings
 from server.sync.endpoint import BoardEndpoint
-from server.sync.wire import CaptureDirectWriter
 from server.web import EXCEPTION_HANDLERS, web_routes
 from server.web.setup import announce
 
@@ -54,7 +53,6 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={**EXCEPTION_HANDLERS, StoreUnavailable: store_unavailable},
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(CaptureDirectWriter)
     app.state.services = services
     app.state.first_run = first_run
     return app

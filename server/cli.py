@@ -19,12 +19,11 @@ from server.app import create_app
 from server.boards import create_board, grant_access
 from server.demo import create_demo
 from server.errors import BoardNotFound
-from server.header_deadline import header_deadline_protocol
+from server.fastpath import socket_io
 from server.logs import configure
 from server.records.service import Records
 from server.settings import Settings, SettingsError
 from server.store import store_for
-from server.sync.inbound import BoardSocketProtocol
 from server.tool_settings import ToolRefused, check, environment
 
 
@@ -131,14 +130,15 @@ def _serve(settings: Settings) -> int:
         )
         return 2
     configure(settings.log_level)
-    app = create_app(settings)
+    io = socket_io(settings)  # the fast path, or the plain one (server/fastpath/)
+    app = io.wrap(create_app(settings))
     print(f"Netwerkbord is running at http://{settings.host}:{settings.port}/", flush=True)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
-        http=header_deadline_protocol(settings.header_timeout_seconds),
-        ws=BoardSocketProtocol,
+        http=io.http,
+        ws=io.ws,
         # X-Forwarded-For and -Proto only from the proxies named in the settings; by default
         # from nobody (uvicorn's own default trusts 127.0.0.1: anything local).
         proxy_headers=bool(settings.forwarded_allow_ips),

@@ -42,6 +42,9 @@ class Settings:
     secure_cookies: bool = False
     forwarded_allow_ips: tuple[str, ...] = ()
     header_timeout_seconds: float = 10.0
+    # reading and writing frames below ASGI, where the installed uvicorn and websockets
+    # allow it (server/fastpath/); off: every message through ASGI
+    fast_path: bool = True
     # the time a record's PDF may take before it is stopped (and can be tried again): a
     # tenth of the largest board the schema allows took about a minute on a busy host
     # (bench/record_render.py); a real meeting's record takes a second or two
@@ -92,6 +95,9 @@ class Settings:
 
         defaults = cls()
         origins = get("ALLOWED_ORIGINS")
+        fast_path = (get("FAST_PATH") or "on").lower()
+        if fast_path not in _SWITCH:
+            raise SettingsError(f"{PREFIX}FAST_PATH must be on or off, not {fast_path!r}")
         synchronous = (get("SQLITE_SYNCHRONOUS") or defaults.sqlite_synchronous).upper()
         if synchronous not in ("NORMAL", "FULL"):
             raise SettingsError(f"{PREFIX}SQLITE_SYNCHRONOUS must be NORMAL or FULL")
@@ -148,7 +154,11 @@ class Settings:
             ),
             setup_from_anywhere=(get("SETUP_FROM_ANYWHERE") or "").lower()
             in ("1", "true", "yes"),
+            fast_path=_SWITCH[fast_path],
         )
+
+
+_SWITCH = {"on": True, "off": False}
 
 
 def _listed(value: str | None) -> tuple[str, ...]:

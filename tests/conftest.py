@@ -27,9 +27,36 @@ def print_log_if_failed(request: pytest.FixtureRequest, server: ServerProcess) -
         print("\n".join(line[-3000:] for line in server.log_lines[-40:]))
 
 
+# Tests run once on each socket path, fast and plain (server/fastpath/): a representative
+# few, since the whole suite takes the fast path (or, with NETWERKBORD_FAST_PATH=off set
+# for the test run, the plain one: docs/architecture.md).
+BOTH_PATHS = (
+    "tests/sync/test_board_sync.py",
+    "tests/sync/test_bad_input.py",
+    "tests/sync/test_awareness.py",
+    "tests/browser/test_typing_together.py",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    where = metafunc.definition.path.relative_to(Path(__file__).parent.parent).as_posix()
+    if where in BOTH_PATHS and "fast_path" in metafunc.fixturenames:
+        metafunc.parametrize("fast_path", ["on", "off"], indirect=True, ids=["fast", "plain"])
+
+
 @pytest.fixture
-async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "data")
+def fast_path(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The `server` fixture's NETWERKBORD_FAST_PATH: as the environment says, unless the
+    test is one of BOTH_PATHS."""
+    path: str | None = getattr(request, "param", None)
+    return {} if path is None else {"fast_path": path}
+
+
+@pytest.fixture
+async def server(
+    tmp_path: Path, request: pytest.FixtureRequest, fast_path: dict[str, str]
+) -> AsyncIterator[ServerProcess]:
+    process = ServerProcess(tmp_path / "data", **fast_path)
     await process.start()
     yield process
     await process.stop()

@@ -43,31 +43,6 @@ async def test_health_and_metrics_report_rooms_connections_and_updates(
     assert metric(metrics, "netwerkbord_bytes_sent_total") > 0
 
 
-async def test_broadcasts_are_written_straight_to_the_sockets(
-    server: ServerProcess, admin: Admin, nodes: NodeClients
-) -> None:
-    """The fast way (one frame for all, written to each socket) is the way taken under
-    `netwerkbord serve`: a uvicorn that no longer allows it shows up here, not as a slow
-    server in production."""
-    board = await admin.create_board()
-    for name in ("sanne", "beamer"):
-        role = Role.FACILITATOR if name == "sanne" else Role.VIEWER
-        token = await admin.token(board, role, name)
-        assert await nodes.connect(name, server.ws_url, board, token) == {"synced": True}
-    await nodes.call("add", name="sanne", part="worries", item=card("w", "Zorg"))
-    await nodes.call("type", name="sanne", part="worries", index=0, text=" om school")
-    await nodes.call("wait_text", name="beamer", part="worries", index=0, includes="om school")
-    async with httpx.AsyncClient(base_url=server.http_url) as client:
-        metrics = (await client.get("/metrics")).text
-    sent = {
-        line.split('"')[1]: float(line.split()[-1])
-        for line in metrics.splitlines()
-        if line.startswith("netwerkbord_messages_sent_total{")
-    }
-    assert sent.get("direct", 0) >= 2
-    assert sent.get("queued", 0) == 0
-
-
 async def test_every_response_carries_the_security_headers(server: ServerProcess) -> None:
     async with httpx.AsyncClient(base_url=server.http_url) as client:
         response = await client.get("/healthz")

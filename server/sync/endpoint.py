@@ -235,7 +235,7 @@ class BoardEndpoint:
 
     async def _pump(self, websocket: WebSocket, connection: Connection, room: Room) -> None:
         """Take the client's messages until it leaves or is closed: as they are read, where
-        the socket allows it and nothing is queued ahead of them (server/sync/inbound.py),
+        the socket allows it and nothing is queued ahead of them (server/fastpath/inbound.py),
         and through ASGI otherwise. The reader stands aside while a message from the queue
         is handled, so that nothing overtakes it."""
         direct: DirectWriter | None = websocket.scope.get(DIRECT_WRITER)
@@ -275,7 +275,7 @@ class BoardEndpoint:
 
     def _take(self, connection: Connection, data: bytes) -> None:
         """Count `data` against the connection's limits; raises ConnectionClosed past them.
-        (A message read by server/sync/inbound.py is within the size limit already.)"""
+        (A message read by server/fastpath/inbound.py is within the size limit already.)"""
         if len(data) > self._settings.max_message_bytes:
             raise ConnectionClosed(CloseCode.MESSAGE_TOO_BIG)
         self._admit_message(connection, data)

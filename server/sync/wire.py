@@ -1,29 +1,28 @@
-"""Frames written straight to a client's socket: a broadcast is framed once, not per client.
+"""The seam between a board's connections and their socket: frames, and the small interface
+a connection writes and reads through beside ASGI.
 
-Through ASGI, every recipient of an update costs a pass through Starlette's and uvicorn's
-send coroutines, a wake-up of that client's sender task, and websockets building the same
-frame again. A server's frames are not masked, so one binary frame serves every client in
-the room; under uvicorn's websockets protocol the socket is at hand to write it to.
-
-This reaches one level below ASGI, on purpose and in this module and server/sync/inbound.py
-only. `DirectWriter.of` returns None for any protocol but the server's own
-(`BoardSocketProtocol`: uvicorn's websockets protocol with a faster reader), and `try_write`
-writes nothing whenever the direct way could differ from the ASGI way (the socket is closing,
-a close frame went out, an extension such as compression was negotiated, the socket's buffer
-is full); the connection then queues the message and its sender task sends it through ASGI
-as before.
+A connection always has the ASGI way (Starlette's WebSocket): its outbox and sender task
+write through `websocket.send_bytes`, the endpoint reads through `websocket.receive`. A
+`DirectWriter`, where there is one, is a shortcut beside it: `try_write` writes a frame now
+or declines (and the message goes the ASGI way), `read_with` hands messages to the endpoint
+as they are read. The one implementation is the fast path (server/fastpath/), which knows
+uvicorn's and websockets' insides; the plain path is no shortcut at all (`None`): every
+message goes through Starlette's WebSocket both ways. Which one a server runs is chosen at
+start-up (`server.fastpath.socket_io`); nothing here knows uvicorn or websockets.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
+from typing import Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
-from server.sync.inbound import BoardSocketProtocol, Reader
-
+# Where the fast path puts a connection's `DirectWriter` in the ASGI scope.
 SCOPE_KEY = "netwerkbord.direct_writer"
 _BINARY_FINAL = 0x82  # FIN + opcode 2 (binary)
+
+# Takes one message as it arrives; False if it cannot now (and nothing was done with it).
+Reader = Callable[[bytes], bool]
 
 
 def binary_frame(payload: bytes) -> bytes:
@@ -36,48 +35,16 @@ def binary_frame(payload: bytes) -> bytes:
     return struct.pack("!BBQ", _BINARY_FINAL, 127, length) + payload
 
 
-class DirectWriter:
-    """One client's socket, for frames that need no per-client work; and the way its
-    messages can reach the endpoint as they are read (server/sync/inbound.py)."""
-
-    __slots__ = ("_protocol",)
-
-    def __init__(self, protocol: BoardSocketProtocol) -> None:
-        self._protocol = protocol
-
-    @classmethod
-    def of(cls, send: Send) -> DirectWriter | None:
-        protocol = getattr(send, "__self__", None)
-        if not isinstance(protocol, BoardSocketProtocol):
-            return None
-        return cls(protocol)
+class DirectWriter(Protocol):
+    """One client's socket, for frames that need no per-client work, and the way its
+    messages can reach the endpoint as they are read."""
 
     def try_write(self, frame: bytes) -> bool:
-        """Write `frame` now if the direct way cannot differ from the ASGI way; False, with
-        nothing written, if it could."""
-        protocol = self._protocol
-        if protocol.direct_writes and not protocol.transport.is_closing():
-            protocol.transport.write(frame)
-            return True
-        return False
+        """Write `frame` now if that cannot differ from the ASGI way; False, with nothing
+        written, if it could."""
 
     def read_with(self, reader: Reader) -> None:
         """Hand the messages read from now on to `reader` where it can."""
-        self._protocol.reader = reader
 
     def stop_reading(self) -> None:
         """Messages go the ASGI way only."""
-        self._protocol.reader = None
-
-
-class CaptureDirectWriter:
-    """ASGI middleware, outermost: keeps the server's own `send` for the WebSocket endpoint
-    (the middleware and Starlette in between wrap it beyond recognition)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            scope[SCOPE_KEY] = DirectWriter.of(send)
-        await self.app(scope, receive, send)

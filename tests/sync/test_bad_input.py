@@ -25,8 +25,8 @@ KNOWN_CODES = {int(code) for code in CloseCode}
 
 
 @pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    limits = {"messages_per_second": "50", "message_burst": "100"}
+async def server(tmp_path: Path, fast_path: dict[str, str]) -> AsyncIterator[ServerProcess]:
+    limits = {"messages_per_second": "50", "message_burst": "100", **fast_path}
     # One token sends every kind of garbage here, each on a new connection: no backoff
     # (tests/sync/test_hostile.py shows it).
     limits |= {"refusals_before_backoff": "1000", "address_refusals_before_backoff": "1000"}

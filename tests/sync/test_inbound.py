@@ -1,6 +1,6 @@
 """Frames from a client's socket, however the network cuts them and whatever comes between
 them, arrive whole and in order; what websockets refuses it still refuses
-(server/sync/inbound.py reads the common frames itself and leaves the rest to websockets)."""
+(server/fastpath/inbound.py reads the common frames itself and leaves the rest to websockets)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from server.access.roles import Role
+from server.fastpath.inbound import BoardSocketProtocol
+from server.fastpath.writer import SocketWriter
 from server.sync import protocol
-from server.sync.inbound import BoardSocketProtocol
-from server.sync.wire import DirectWriter
 from tests.conftest import print_log_if_failed
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess, running_server
@@ -37,7 +37,9 @@ START = "Zorg: "
 
 @pytest.fixture
 async def server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
-    async with running_server(tmp_path / "data", max_message_bytes=str(LIMIT)) as process:
+    async with running_server(
+        tmp_path / "data", max_message_bytes=str(LIMIT), fast_path="on"  # its reader, tested
+    ) as process:
         yield process
     print_log_if_failed(request, process)
 
@@ -342,7 +344,7 @@ async def _accepted(
     protocol = BoardSocketProtocol(config, ServerState(), {})
     transport = _Transport()
     protocol.connection_made(transport)
-    assert not DirectWriter(protocol).try_write(b"too early")  # no handshake yet
+    assert not SocketWriter(protocol).try_write(b"too early")  # no handshake yet
     client = ClientProtocol(parse_uri("ws://127.0.0.1:8000/ws/boards/b"))
     client.send_request(client.connect())
     protocol.data_received(b"".join(client.data_to_send()))
@@ -357,7 +359,7 @@ def _stop(protocol: BoardSocketProtocol) -> None:
 
 async def test_frames_go_straight_to_the_socket_only_while_the_connection_is_open() -> None:
     protocol, transport, _ = await _accepted()
-    writer = DirectWriter(protocol)
+    writer = SocketWriter(protocol)
     assert writer.try_write(b"one")
     assert transport.written.endswith(b"one")
     protocol.pause_writing()  # the socket's buffer is full: the sender task waits instead
@@ -375,7 +377,7 @@ async def test_no_frame_goes_straight_to_the_socket_after_the_server_closed_it()
         await send({"type": "websocket.close", "code": 4000})
 
     protocol, transport, go = await _accepted(close)
-    writer = DirectWriter(protocol)
+    writer = SocketWriter(protocol)
     assert writer.try_write(b"before")
     go()
     for _ in range(100):
@@ -390,7 +392,7 @@ async def test_no_frame_goes_straight_to_the_socket_after_the_server_closed_it()
 
 async def test_no_frame_goes_straight_to_the_socket_once_a_ping_went_unanswered() -> None:
     protocol, transport, _ = await _accepted()
-    writer = DirectWriter(protocol)
+    writer = SocketWriter(protocol)
     protocol.keepalive_timeout()  # what uvicorn does when the pong does not come in time
     assert not writer.try_write(b"after")
     assert not transport.written.endswith(b"after")

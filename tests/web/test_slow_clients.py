@@ -16,7 +16,9 @@ HEADER_TIMEOUT_SECONDS = 1
 
 @pytest.fixture
 async def impatient(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
-    process = ServerProcess(tmp_path / "data", header_timeout_seconds=str(HEADER_TIMEOUT_SECONDS))
+    process = ServerProcess(  # the deadline is part of the fast path (server/fastpath/)
+        tmp_path / "data", header_timeout_seconds=str(HEADER_TIMEOUT_SECONDS), fast_path="on"
+    )
     await process.start()
     yield process
     await process.stop()

@@ -4,9 +4,10 @@ Uvicorn (0.55) times out only a keep-alive connection that is idle, and every by
 arrives cancels that timer: a client that sends its headers a byte at a time holds a
 socket for ever (slowloris). This is uvicorn's own HTTP protocol with one timer added: it
 runs from the moment a connection opens (or its previous response is complete) until the
-request's headers are complete. The one module of ours that knows uvicorn's HTTP insides;
-without httptools the server falls back to uvicorn's choice and the proxy's timeout
-(docs/deploy.md) is the only guard.
+request's headers are complete. The one module of ours that knows uvicorn's HTTP insides,
+part of the fast path (server/fastpath/__init__.py): on the plain path, or without
+httptools, the server runs uvicorn's choice and the proxy's timeout (docs/deploy.md) is the
+only guard.
 """
 
 from __future__ import annotations

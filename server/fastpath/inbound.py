@@ -17,15 +17,18 @@ uvicorn's queue: the room handles it before this returns, sparing the queue, the
 the endpoint's task and its climb back up through a dozen ASGI frames. A reader may decline
 (the message would have to wait): that message and every one after it are queued as uvicorn
 queues them, until the endpoint has taken them all.
+
+Part of the fast path: used only with the uvicorn and websockets it was tested with
+(server/fastpath/__init__.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
+
+from server.sync.wire import Reader
 
 try:
     from websockets.speedups import apply_mask
@@ -36,10 +39,6 @@ _BINARY_FINAL = 0x82  # FIN, no reserved bits, opcode 2 (binary)
 _MASKED = 0x80
 _LENGTH_16 = 126  # a two-byte length follows; 127 (eight bytes) is left to websockets
 _MASK_BYTES = 4
-
-
-# Takes one message as it arrives; False if it cannot now (and nothing was done with it).
-Reader = Callable[[bytes], bool]
 
 
 class BoardSocketProtocol(WebSocketsSansIOProtocol):
