@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.accounts import SESSION_SECONDS, normalise_email
+from server.access.accounts import SESSION_SECONDS, User, normalise_email
 from server.access.admission import SESSION_COOKIE
 from server.access.devices import DEVICE_COOKIE, DEVICE_SECONDS
 from server.access.limits import SignInRefused
@@ -80,11 +80,18 @@ async def sign_in(request: Request) -> Response:
             "sign_in_failed", actor_name=email, address=address, known_device=bool(device)
         )
         return await sign_in_page(request, "signin.failed", 401)
-    token = await services.accounts.start_session(user)
     await services.audit.record(
         "signed_in", actor_id=user.id, actor_name=user.name, address=address
     )
-    response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
+    return await signed_in(request, user, device, safe_next(str(form.get("next", ""))))
+
+
+async def signed_in(request: Request, user: User, device: str | None, to: str) -> Response:
+    """Start `user`'s session and send them on to `to`, with their session cookie and the
+    cookie that makes this browser a device their account knows."""
+    services = services_of(request)
+    token = await services.accounts.start_session(user)
+    response = RedirectResponse(to, status_code=303)
     set_private_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
     set_private_cookie(
         request,

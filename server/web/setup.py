@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.accounts import MIN_PASSWORD_LENGTH, SESSION_SECONDS, AccountError
-from server.access.admission import SESSION_COOKIE
-from server.access.devices import DEVICE_COOKIE, DEVICE_SECONDS
+from server.access.accounts import MIN_PASSWORD_LENGTH, AccountError
 from server.access.setup import SETUP_PATH, FirstRun, Refusal, SetupRefused
 from server.demo import add_demo_case
 from server.services import services_of
 from server.settings import Settings
+from server.web.auth import signed_in
 from server.web.guards import (
     anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
     remember_anonymous_csrf,
-    set_private_cookie,
 )
 from server.web.render import render
 
@@ -114,18 +112,7 @@ async def create_first_account(request: Request) -> Response:
         "first_account_created", actor_id=user.id, actor_name=user.name, address=address,
         demo_case=demo,
     )
-    token = await services.accounts.start_session(user)
-    response = RedirectResponse("/?welcome=1", status_code=303)
-    set_private_cookie(request, response, SESSION_COOKIE, token, max_age=SESSION_SECONDS)
-    set_private_cookie(
-        request,
-        response,
-        DEVICE_COOKIE,
-        services.devices.issue(user.id, None),
-        max_age=DEVICE_SECONDS,
-        same_site="strict",
-    )
-    return response
+    return await signed_in(request, user, None, "/?welcome=1")
 
 
 def setup_routes() -> list[BaseRoute]:

@@ -13,6 +13,24 @@ GOALS = ".column-next_steps .kind-goal"
 FIRST_WORRY = f"{WORRIES} li:first-child textarea"
 
 
+async def sign_in_on(
+    browser: NodeClients,
+    server: ServerProcess,
+    name: str,
+    email: str,
+    *,
+    width: int = 1280,
+    height: int = 800,
+) -> None:
+    """A new screen `name`, signed in as `email` through the sign-in page."""
+    await browser.call("open", name=name, width=width, height=height)
+    await browser.call("goto", name=name, url=f"{server.http_url}/signin")
+    await browser.call("fill", name=name, selector="#email", value=email)
+    await browser.call("fill", name=name, selector="#password", value=PASSWORD)
+    await browser.call("click", name=name, selector="button[type=submit]")
+    await browser.call("wait", name=name, selector="h1")
+
+
 async def sign_in_and_open(
     browser: NodeClients,
     server: ServerProcess,
@@ -24,12 +42,7 @@ async def sign_in_and_open(
     height: int = 800,
     view: str = "",
 ) -> None:
-    await browser.call("open", name=name, width=width, height=height)
-    await browser.call("goto", name=name, url=f"{server.http_url}/signin")
-    await browser.call("fill", name=name, selector="#email", value=email)
-    await browser.call("fill", name=name, selector="#password", value=PASSWORD)
-    await browser.call("click", name=name, selector="button[type=submit]")
-    await browser.call("wait", name=name, selector="h1")
+    await sign_in_on(browser, server, name, email, width=width, height=height)
     suffix = f"/{view}" if view else ""
     await browser.call("goto", name=name, url=f"{server.http_url}/boards/{board}{suffix}")
     await browser.call("wait", name=name, selector=".status.connected")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import EMAIL, PASSWORD, sign_in_and_open
+from tests.browser.helpers import EMAIL, sign_in_and_open, sign_in_on
 from tests.support.node import NodeClients
 from tests.support.server import Admin, ServerProcess
 from tests.support.web import sign_in
@@ -30,12 +30,7 @@ async def test_a_screen_past_the_limit_says_why_it_waits(
     await sign_in_and_open(browser, server, "laptop", EMAIL, board)
 
     # The same person signs in on a second screen: one connection more than allowed.
-    await browser.call("open", name="second", width=1280, height=800)
-    await browser.call("goto", name="second", url=f"{server.http_url}/signin")
-    await browser.call("fill", name="second", selector="#email", value=EMAIL)
-    await browser.call("fill", name="second", selector="#password", value=PASSWORD)
-    await browser.call("click", name="second", selector="button[type=submit]")
-    await browser.call("wait", name="second", selector="h1")
+    await sign_in_on(browser, server, "second", EMAIL)
     await browser.call("goto", name="second", url=f"{server.http_url}/boards/{board}")
     await browser.call(
         "wait_text", name="second", selector=".banner.message", text="te veel schermen"
