@@ -15,15 +15,13 @@ from server.access.limits import SignInRefused
 from server.access.setup import has_accounts
 from server.services import services_of
 from server.web.guards import (
-    anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
-    remember_anonymous_csrf,
+    render_anonymous_form,
     require_csrf,
     session_of,
     set_private_cookie,
 )
-from server.web.render import render
 
 
 def safe_next(target: str | None) -> str:
@@ -39,12 +37,10 @@ def safe_next(target: str | None) -> str:
 async def sign_in_page(
     request: Request, error: str | None = None, status: int = 200, wait: int = 0
 ) -> Response:
-    token = anonymous_csrf_token(request)
-    response = render(
+    return render_anonymous_form(
         request,
         "signin.html",
         {
-            "form_token": token,
             "error": error,
             "wait_minutes": max(1, -(-wait // 60)),
             "next": safe_next(request.query_params.get("next")),
@@ -52,8 +48,6 @@ async def sign_in_page(
         },
         status_code=status,
     )
-    remember_anonymous_csrf(request, response, token)
-    return response
 
 
 async def sign_in(request: Request) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -14,6 +15,7 @@ from server.access.admission import SESSION_COOKIE
 from server.cases import Case
 from server.services import services_of
 from server.store.base import BoardRecord
+from server.web.render import render
 
 ANONYMOUS_CSRF_COOKIE = "nb_csrf"
 
@@ -101,6 +103,17 @@ def anonymous_csrf_token(request: Request) -> str:
 
 def remember_anonymous_csrf(request: Request, response: Response, token: str) -> None:
     set_private_cookie(request, response, ANONYMOUS_CSRF_COOKIE, token, same_site="strict")
+
+
+def render_anonymous_form(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """A page with a form for someone not signed in: its token in the form (`form_token`)
+    and in the double-submit cookie."""
+    token = anonymous_csrf_token(request)
+    response = render(request, template, {**context, "form_token": token}, status_code=status_code)
+    remember_anonymous_csrf(request, response, token)
+    return response
 
 
 def check_anonymous_csrf(request: Request, submitted: str | None) -> None:

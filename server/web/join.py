@@ -16,14 +16,12 @@ from server.boards import grant_access
 from server.errors import InvalidToken
 from server.services import services_of
 from server.web.guards import (
-    anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
     phone_of,
-    remember_anonymous_csrf,
+    render_anonymous_form,
     set_private_cookie,
 )
-from server.web.render import render
 
 JOIN_SECONDS = 12 * 3600
 _STATUS = {
@@ -37,10 +35,7 @@ _STATUS = {
 def code_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
     """The page that asks for the code; it gives the phone its own cookie, so that its
     wrong codes are counted for it and not for every phone on the same network."""
-    token = anonymous_csrf_token(request)
-    response = render(request, "join_code.html", context, status_code=status_code)
-    remember_anonymous_csrf(request, response, token)
-    return response
+    return render_anonymous_form(request, "join_code.html", context, status_code)
 
 
 async def code_form(request: Request) -> Response:
@@ -115,20 +110,12 @@ async def name_form(request: Request, error: str | None = None) -> Response:
     if kept_out is not None:
         return kept_out
     board = await services_of(request).store.get_board(str(board_id))
-    token = anonymous_csrf_token(request)
-    response = render(
+    return render_anonymous_form(
         request,
         "join_name.html",
-        {
-            "code": normalise_code(code),
-            "board": board,
-            "form_token": token,
-            "error": error,
-        },
+        {"code": normalise_code(code), "board": board, "error": error},
         status_code=400 if error else 200,
     )
-    remember_anonymous_csrf(request, response, token)
-    return response
 
 
 async def join(request: Request) -> Response:

@@ -13,10 +13,9 @@ from server.services import services_of
 from server.settings import Settings
 from server.web.auth import signed_in
 from server.web.guards import (
-    anonymous_csrf_token,
     check_anonymous_csrf,
     client_address,
-    remember_anonymous_csrf,
+    render_anonymous_form,
 )
 from server.web.render import render
 
@@ -49,12 +48,10 @@ async def _refused(request: Request, refused: SetupRefused) -> Response:
 def _form(
     request: Request, fields: dict[str, str] | None = None, error: str | None = None
 ) -> Response:
-    token = anonymous_csrf_token(request)
-    response = render(
+    return render_anonymous_form(
         request,
         "setup.html",
         {
-            "form_token": token,
             "action": request.url.path,
             "fields": fields or {},
             "error": error,
@@ -62,8 +59,6 @@ def _form(
         },
         status_code=400 if error else 200,
     )
-    remember_anonymous_csrf(request, response, token)
-    return response
 
 
 async def setup_page(request: Request) -> Response:
