@@ -25,6 +25,7 @@ from server.access.tokens import BoardGrant
 from server.errors import InvalidToken
 from server.i18n import LANGUAGE_COOKIE, catalogue, language_of
 from server.store.base import BoardRecord
+from server.sync.identity import color_for
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 VIEWS = ("board", "phone", "projector")
@@ -75,7 +76,12 @@ def _board_config(board: BoardRecord, grant: BoardGrant) -> dict[str, Any]:
             "status": board.status,
             "case": board.case_id,
         },
-        "me": {"id": grant.participant_id, "name": grant.name, "role": grant.role.value},
+        "me": {
+            "id": grant.participant_id,
+            "name": grant.name,
+            "role": grant.role.value,
+            "color": color_for(grant.participant_id),  # as the server shows them to others
+        },
     }
 
 

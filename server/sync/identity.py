@@ -21,8 +21,7 @@ from server.errors import UpdateRefused
 from server.sync.connection import Connection
 from server.sync.protocol import AwarenessEntry
 
-# The palette and hash of colorFor in web/src/lib/live.js, so that a person has the colour
-# the pages give them, now decided by the server.
+# A person's colour in presence, decided here: the pages get their own in their config.
 COLORS = ("#b3261e", "#0b5cad", "#1d6b2f", "#8a4b00", "#6b2f8a", "#00687a", "#a1265c", "#3d5a00")
 _EDITING_LENGTH = 64  # an item id is at most 64 characters (shared_schema's `id`)
 

@@ -17,14 +17,6 @@ const FINAL = {
 // Passing: y-websocket reconnects by itself, but the person should know why it waits.
 const PASSING = { 4530: 'live.closed.too_many' }
 const MESSAGE_AUTH = 2 // y-protocols: the server's answer about this page's rights
-const COLORS = ['#b3261e', '#0b5cad', '#1d6b2f', '#8a4b00', '#6b2f8a', '#00687a', '#a1265c', '#3d5a00']
-
-export function colorFor (id) {
-  let hash = 0
-  for (const ch of String(id)) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
-  return COLORS[hash % COLORS.length]
-}
-
 // A token link puts the token in the address; keep it in memory only, so it is not on the
 // projected screen, in a bookmark or in the next page's history entry.
 function forgetTokenInAddress () {
@@ -66,7 +58,7 @@ export class LiveBoard {
     }
     if (this.cfg.view !== 'projector') {
       provider.awareness.setLocalStateField('user', {
-        id: this.cfg.me.id, name: this.cfg.me.name, role: this.cfg.me.role, color: colorFor(this.cfg.me.id)
+        id: this.cfg.me.id, name: this.cfg.me.name, role: this.cfg.me.role, color: this.cfg.me.color
       })
     }
     provider.on('status', ({ status }) => this.handlers.onStatus(status, provider.synced))
